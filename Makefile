@@ -1,0 +1,46 @@
+# The two commands of the README: `make run` and `make test`. Everything else is set up by them.
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed-$(shell cat pyproject.toml | cksum | cut -d' ' -f1)
+SCALE  ?= small
+PYTEST_ARGS ?=
+
+.PHONY: install run test bench lint browser messages clean
+
+$(STAMP): pyproject.toml
+	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e ".[dev]"
+	@rm -f $(VENV)/.installed-*
+	@touch $@
+
+install: $(STAMP)
+
+run: install
+	$(BIN)/python -m district_portal.cli run
+
+# Debian's Chromium drives the browser tests (Playwright cannot download its own here).
+browser:
+	@if command -v chromium >/dev/null 2>&1; then :; \
+	elif [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
+		echo "== installing Debian's chromium for the browser tests"; \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; \
+	else \
+		echo "!!! chromium is not installed and cannot be installed here: browser tests will be SKIPPED"; \
+	fi
+
+test: install browser
+	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+bench: install
+	$(BIN)/python -m bench --scale $(SCALE)
+
+lint: install
+	$(BIN)/ruff check . && $(BIN)/ruff format --check .
+
+messages: install
+	cd district_portal && ../$(BIN)/django-admin makemessages -l en -l zh_Hans --ignore "*/migrations/*" && ../$(BIN)/django-admin compilemessages
+
+clean:
+	rm -rf var/ .pytest_cache

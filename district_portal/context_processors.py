@@ -1,0 +1,13 @@
+from django.conf import settings
+
+from district_portal.urls_helpers import district_url
+
+
+def site(request):
+    school = getattr(request, "school", None)
+    return {
+        "site_school": school,
+        "is_district_site": school is None,
+        "district_name": settings.DISTRICT_NAME,
+        "district_home": district_url(),
+    }

@@ -1,0 +1,268 @@
+"""The demo district: seed 004's campaign, about a dozen schools, users for every role, and a
+little of everything in each school. Idempotent: a second run finds what is there and adds nothing."""
+
+import datetime as dt
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.db import transaction
+from django.utils import timezone
+from django_tenants.utils import tenant_context
+
+from inspections.models import InspectorAssignment
+from oversight.models import Campaign, Phase
+from schools.models import (
+    Activity,
+    ActivityKind,
+    GovernanceMember,
+    GroupRole,
+    Hazard,
+    HazardMethod,
+    HazardPlace,
+    HazardStatus,
+    Incident,
+    IncidentSeverity,
+    IncidentSource,
+    IncidentStage,
+)
+from tenants.actions.provisioning import SchoolSpec, create_school
+from tenants.models import DistrictMembership, School, SchoolMembership, User
+from tenants.roles import DistrictRole, SchoolRole, StaffPost
+
+SCHOOLS = [
+    # slug, name, code, kind, boarding, students, area, principal
+    ("xuejia", "薛家实验小学", "3204110001", "primary", False, 2100, "薛家镇", "万莺燕"),
+    ("longhu", "龙虎塘实验小学", "3204110002", "primary", False, 1650, "龙虎塘街道", "陈丽华"),
+    ("hehai", "河海实验小学", "3204110003", "primary", False, 1980, "河海街道", "徐建国"),
+    ("sanjing", "三井实验小学", "3204110004", "primary", False, 2320, "三井街道", "王晓东"),
+    ("xinqiao", "新桥初级中学", "3204110005", "junior", False, 1420, "新桥街道", "李明"),
+    ("chunjiang", "春江中学", "3204110006", "junior", True, 1180, "春江镇", "张卫平"),
+    ("xuejia-mid", "薛家中学", "3204110007", "junior", False, 1560, "薛家镇", "顾志强"),
+    ("luoxi", "罗溪学校", "3204110008", "nine_year", True, 1340, "罗溪镇", "周敏"),
+    ("xinbei-high", "新北区高级中学", "3204110009", "senior", True, 2460, "三井街道", "孙海涛"),
+    ("binjiang", "滨江中学", "3204110010", "complete", True, 1890, "春江镇", "钱立新"),
+    ("xinbei-vocational", "新北区职业教育中心", "3204110011", "vocational", True, 1720, "河海街道", "吴国平"),
+    ("xinbei-special", "新北区特殊教育学校", "3204110012", "special", True, 160, "龙虎塘街道", "郑丽"),
+]
+
+# Seed 000: 薛家实验小学防校园欺凌工作制度, 二、领导小组.
+XUEJIA_LEADER_DUTIES = (
+    "1、是防治校园欺凌和暴力第一责任人，全面负责学校防治校园欺凌和暴力工作。\n"
+    "2、对重大突发事件处置工作作出重大决策，督促各相关应急处置小组按应急预案及时有效地开展工作。"
+)
+XUEJIA_DEPUTY_DUTIES = (
+    "1、负责校园欺凌事件处置工作的具体落实。\n"
+    "2、负责与公安、教育局、综治办等部门沟通、协调。\n"
+    "3、负责防治校园欺凌教育宣传督促检查工作。"
+)
+XUEJIA_MEMBER_DUTIES = (
+    "1、学校防治校园欺凌和暴力制度、应急预案的制定。\n"
+    "2、负责防治校园欺凌宣传教育工作。\n"
+    "3、负责突发校园欺凌事件临场处置及上报工作。\n"
+    "4、负责突发事件临场医疗处置救护工作。\n"
+    "5、负责突发重点校园欺凌事件学生心理疏导工作。\n"
+    "6、负责防治校园欺凌技防设施采购和维护保养工作及后勤保障工作。"
+)
+XUEJIA_GROUP = (
+    [("万莺燕", GroupRole.LEADER, "校长", XUEJIA_LEADER_DUTIES)]
+    + [
+        (name, GroupRole.DEPUTY, "副校长/中层", XUEJIA_DEPUTY_DUTIES)
+        for name in ["周静", "吴春燕", "朱小昌", "祝卫其", "郑飞", "陶榆萍", "曹燕"]
+    ]
+    + [(name, GroupRole.MEMBER, "中层", XUEJIA_MEMBER_DUTIES) for name in ["朱志刚", "谢丰", "刘伟"]]
+    + [("全体中层、班主任", GroupRole.MEMBER, "中层、班主任", XUEJIA_MEMBER_DUTIES)]
+)
+
+# Seed 004: 2022 年防范校园欺凌专项行动, 二、时间安排.
+CAMPAIGN_2022 = ("防范校园欺凌专项行动", 2022)
+PHASES_2022 = [
+    ("宣传动员", dt.date(2022, 1, 1), dt.date(2022, 2, 28), dt.date(2022, 3, 5),
+     "各校进行全面动员部署，学习宣讲法律法规和规章制度，开展思想道德教育、法治教育和心理健康教育。"),
+    ("排查摸底", dt.date(2022, 3, 1), dt.date(2022, 3, 31), dt.date(2022, 4, 5),
+     "集中开展排查摸底，摸清校园欺凌苗头隐患和存在问题，建立工作台账，明确整改措施。"),
+    ("全面整治", dt.date(2022, 4, 1), dt.date(2022, 6, 30), dt.date(2022, 7, 5),
+     "对发现的问题隐患开展集中治理，依法依规做好欺凌事件的调查处置工作，健全完善防治工作机制。"),
+    ("检查总结", dt.date(2022, 7, 1), dt.date(2022, 7, 31), dt.date(2022, 7, 15),
+     "各校对专项整治进行总结，形成工作报告；专项行动工作总结于7月15日前报区教育局安监科。"),
+]  # fmt: skip
+
+
+@dataclass
+class DemoLogin:
+    site: str
+    url: str
+    username: str
+    role: str
+
+
+def _user(username: str, full_name: str, **extra) -> User:
+    user, created = User.objects.get_or_create(username=username, defaults={"full_name": full_name, **extra})
+    if created:
+        user.set_password(settings.DEMO_PASSWORD)
+        user.save(update_fields=["password"])
+    return user
+
+
+def seed_campaign() -> Campaign:
+    name, year = CAMPAIGN_2022
+    campaign, _ = Campaign.objects.get_or_create(
+        name=name,
+        year=year,
+        defaults={"description": "有效防范和遏制学生欺凌事件发生，切实保护中小学生身心健康。"},
+    )
+    for order, (phase_name, start, end, due, goals) in enumerate(PHASES_2022, start=1):
+        Phase.objects.get_or_create(
+            campaign=campaign,
+            order=order,
+            defaults={
+                "name": phase_name,
+                "starts_on": start,
+                "ends_on": end,
+                "report_due_on": due,
+                "goals": goals,
+            },
+        )
+    return campaign
+
+
+def seed_schools() -> list[School]:
+    schools = []
+    for slug, name, code, kind, boarding, students, area, principal in SCHOOLS:
+        school = School.objects.filter(slug=slug).first()
+        if school is None:
+            school = create_school(
+                acting_user=None,
+                spec=SchoolSpec(
+                    name=name, code=code, slug=slug, kind=kind, boarding=boarding, student_count=students,
+                    area=area, address=f"常州市新北区{area}", principal=principal,
+                    legal_vice_principal=f"{area}派出所 民警", hotline=f"0519-8512{code[-4:]}",
+                    mailbox=f"anti-bullying@{slug}.edu.cn",
+                ),
+            )  # fmt: skip
+        schools.append(school)
+    return schools
+
+
+STAFF = [
+    # suffix, full name, role, post, classes
+    ("admin", "学校管理员", SchoolRole.ADMIN, StaffPost.SAFETY_OFFICE, ""),
+    ("banzhuren", "班主任", SchoolRole.STAFF, StaffPost.HEAD_TEACHER, "三年级1班,三年级2班"),
+    ("zhengjiao", "政教主任", SchoolRole.STAFF, StaffPost.MORAL_EDUCATION, ""),
+    ("xinli", "心理老师", SchoolRole.STAFF, StaffPost.COUNSELLOR, ""),
+    ("suguan", "宿管", SchoolRole.STAFF, StaffPost.DORM_SUPERVISOR, ""),
+    ("menwei", "门卫", SchoolRole.STAFF, StaffPost.GATE_GUARD, ""),
+]
+
+
+def seed_people(schools: list[School]) -> None:
+    admin = _user("bureau_admin", "区教育局管理员", is_staff=True, is_superuser=True)
+    staff = _user("bureau_staff", "安监科 工作人员")
+    DistrictMembership.objects.get_or_create(user=admin, role=DistrictRole.BUREAU_ADMIN)
+    DistrictMembership.objects.get_or_create(user=staff, role=DistrictRole.BUREAU_STAFF)
+    inspectors = [
+        _user(f"inspector{i}", name) for i, name in enumerate(["刘督学", "陈督学", "杨督学"], start=1)
+    ]
+    for inspector in inspectors:
+        DistrictMembership.objects.get_or_create(user=inspector, role=DistrictRole.INSPECTOR)
+    # Each inspector covers about five schools (挂牌督导); the last schools share the first inspector.
+    for index, school in enumerate(schools):
+        inspector = inspectors[min(index // 5, len(inspectors) - 1)]
+        if not InspectorAssignment.objects.filter(school=school, ends_on__isnull=True).exists():
+            InspectorAssignment.objects.create(
+                inspector=inspector, school=school, starts_on=dt.date(2022, 1, 1)
+            )
+    for school in schools:
+        for suffix, title, role, post, classes in STAFF:
+            if post == StaffPost.DORM_SUPERVISOR and not school.boarding:
+                continue
+            user = _user(f"{school.slug}_{suffix}", f"{school.name}{title}")
+            SchoolMembership.objects.get_or_create(
+                user=user, school=school, defaults={"role": role, "post": post, "classes": classes}
+            )
+
+
+def seed_school_records(school: School, index: int) -> None:
+    with tenant_context(school):
+        if school.slug == "xuejia" and not GovernanceMember.objects.exists():
+            for order, (name, role, post, duties) in enumerate(XUEJIA_GROUP):
+                GovernanceMember.objects.create(
+                    name=name, group_role=role, post=post, duties=duties, order=order
+                )
+        elif not GovernanceMember.objects.exists():
+            GovernanceMember.objects.create(
+                name=school.principal, group_role=GroupRole.LEADER, post="校长", duties=XUEJIA_LEADER_DUTIES
+            )
+        if not Activity.objects.exists():
+            Activity.objects.bulk_create(
+                [
+                    Activity(held_on=dt.date(2022, 2, 14), kind=ActivityKind.FLAG_SPEECH,
+                             title="拒绝校园欺凌，共建平安校园", audience="全校", participants=school.student_count),
+                    Activity(held_on=dt.date(2022, 2, 21), kind=ActivityKind.CLASS_MEETING,
+                             title="主题班会：友善相处，向欺凌说不", audience="三年级1班", participants=45),
+                    Activity(held_on=dt.date(2022, 2, 25), kind=ActivityKind.STAFF_TRAINING,
+                             title="《未成年人学校保护规定》专题培训", audience="全体教职工", participants=120),
+                    Activity(held_on=dt.date(2022, 3, 10), kind=ActivityKind.SURVEY,
+                             title="校园欺凌情况问卷调查", audience="全校学生", participants=school.student_count),
+                    Activity(held_on=dt.date(2022, 4, 18), kind=ActivityKind.LAW_ON_CAMPUS,
+                             title="法治副校长法治讲座", audience="高年级", participants=300),
+                ]
+            )  # fmt: skip
+        if not Hazard.objects.exists():
+            Hazard.objects.bulk_create(
+                [
+                    Hazard(found_on=dt.date(2022, 3, 8), place=HazardPlace.TOILET, risk_kind="监控盲区",
+                           method=HazardMethod.SITE_CHECK, found_by="政教处", description="北楼二层厕所外走廊无监控覆盖",
+                           measure="加装监控并安排课间巡查", responsible="总务处", deadline=dt.date(2022, 4, 15),
+                           status=HazardStatus.FIXED, fixed_on=dt.date(2022, 4, 10)),
+                    Hazard(found_on=dt.date(2022, 3, 15), place=HazardPlace.AFTER_HOURS, risk_kind="放学后滞留",
+                           method=HazardMethod.OBSERVATION, found_by="门卫", description="放学后部分学生在校门外聚集",
+                           measure="放学时段增加护学岗", responsible="安全办", deadline=dt.date(2022, 3, 31),
+                           status=HazardStatus.RECTIFYING),
+                    Hazard(found_on=dt.date(2022, 3, 20), place=HazardPlace.ONLINE, risk_kind="网络欺凌苗头",
+                           method=HazardMethod.SURVEY, found_by="心理老师", description="问卷显示个别班级群内有嘲讽言论",
+                           measure="开展网络文明主题班会，班主任关注", responsible="德育处",
+                           deadline=dt.date(2022, 4, 30), status=HazardStatus.OPEN),
+                ]
+            )  # fmt: skip
+        if index % 3 == 0 and not Incident.objects.exists():
+            now = timezone.now()
+            Incident.objects.create(
+                code=f"{school.slug.upper()[:6]}-2022-001", source=IncidentSource.TEACHER,
+                occurred_at=now - dt.timedelta(days=3), place="操场", summary="课间两名学生发生推搡，一方有言语侮辱。",
+                stage=IncidentStage.INVESTIGATING, opened_on=(now - dt.timedelta(days=2)).date(),
+            )  # fmt: skip
+            Incident.objects.create(
+                code=f"{school.slug.upper()[:6]}-2022-002", source=IncidentSource.ANONYMOUS,
+                occurred_at=now - dt.timedelta(days=20), place="宿舍" if school.boarding else "厕所",
+                summary="匿名举报称有学生多次被索要零花钱。", stage=IncidentStage.HANDLING,
+                severity=IncidentSeverity.REPEATED, opened_on=(now - dt.timedelta(days=19)).date(),
+            )  # fmt: skip
+
+
+def seed_demo() -> list[DemoLogin]:
+    seed_campaign()
+    schools = seed_schools()
+    with transaction.atomic():
+        seed_people(schools)
+    for index, school in enumerate(schools):
+        with transaction.atomic():
+            seed_school_records(school, index)
+    return demo_logins(schools)
+
+
+def demo_logins(schools: list[School]) -> list[DemoLogin]:
+    from district_portal.urls_helpers import district_url
+
+    logins = [
+        DemoLogin("区教育局", district_url(), "bureau_admin", "教育局管理员"),
+        DemoLogin("区教育局", district_url(), "bureau_staff", "教育局工作人员"),
+        DemoLogin("区教育局", district_url(), "inspector1", "责任督学"),
+    ]
+    for school in schools:
+        logins.append(DemoLogin(school.name, school.url(), f"{school.slug}_admin", "学校管理员"))
+    first = schools[0]
+    for suffix, title, *_ in STAFF[1:]:
+        if suffix == "suguan" and not first.boarding:
+            continue
+        logins.append(DemoLogin(first.name, first.url(), f"{first.slug}_{suffix}", title))
+    return logins

@@ -1,0 +1,243 @@
+"""Settings, read from the environment with safe local defaults (see the README's table)."""
+
+from pathlib import Path
+
+import dj_database_url
+from celery.schedules import crontab
+from django.utils.translation import gettext_lazy as _
+
+from district_portal import env
+
+BASE_DIR = Path(__file__).resolve().parent.parent
+VAR_DIR = Path(env.get_str("VAR_DIR", str(BASE_DIR / "var")))
+
+DEBUG = env.get_bool("DEBUG", False)
+SECRET_KEY = env.get_str("SECRET_KEY")
+if SECRET_KEY is None:
+    if not DEBUG and env.get_bool("REQUIRE_SECRET_KEY", False):
+        raise env.SettingError("SECRET_KEY is not set: set it to a long random string.")
+    # A local demo gets a key kept under var/, so sessions survive restarts.
+    VAR_DIR.mkdir(parents=True, exist_ok=True)
+    key_file = VAR_DIR / "secret_key"
+    if not key_file.exists():
+        import secrets
+
+        key_file.write_text(secrets.token_urlsafe(50))
+    SECRET_KEY = key_file.read_text().strip()
+
+# The district site answers on DISTRICT_HOST; school <slug> answers on <slug>.DISTRICT_HOST.
+DISTRICT_HOST = env.get_host("DISTRICT_HOST", "localhost")
+ALLOWED_HOSTS = [DISTRICT_HOST, f".{DISTRICT_HOST}", *env.get_list("ALLOWED_HOSTS", [])]
+SITE_SCHEME = env.get_str("SITE_SCHEME", "http")
+SITE_PORT = env.get_int("SITE_PORT", 8000)
+
+# --- applications -------------------------------------------------------------------------
+# `tenants` comes before `django_tenants` so that its migrate commands (which also migrate the
+# template schema) take precedence over django-tenants' own.
+SHARED_APPS = [
+    "tenants",
+    "django_tenants",
+    "django.contrib.contenttypes",
+    "django.contrib.auth",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "django.contrib.admin",
+    "whitenoise.runserver_nostatic",
+    "django.contrib.staticfiles",
+    "rest_framework",
+    "django_filters",
+    "drf_spectacular",
+    "bootstrap",
+    "django_htmx",
+    "district_portal",
+    "oversight",
+    "inspections",
+    "api",
+]
+TENANT_APPS = [
+    "django.contrib.contenttypes",
+    "schools",
+]
+INSTALLED_APPS = SHARED_APPS + [app for app in TENANT_APPS if app not in SHARED_APPS]
+
+TENANT_MODEL = "tenants.School"
+TENANT_DOMAIN_MODEL = "tenants.Domain"
+# New schools are cloned from this schema, which every migrate brings up to date.
+TENANT_BASE_SCHEMA = "school_template"
+TENANT_CREATION_FAKES_MIGRATIONS = True
+PUBLIC_SCHEMA_URLCONF = "district_portal.urls_district"
+ROOT_URLCONF = "district_portal.urls_school"
+DATABASE_ROUTERS = ["django_tenants.routers.TenantSyncRouter"]
+
+AUTH_USER_MODEL = "tenants.User"
+
+MIDDLEWARE = [
+    "tenants.middleware.SchoolHostMiddleware",
+    "django.middleware.security.SecurityMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.locale.LocaleMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "django_htmx.middleware.HtmxMiddleware",
+    "tenants.middleware.SiteAccessMiddleware",
+]
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.template.context_processors.i18n",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+                "district_portal.context_processors.site",
+            ],
+        },
+    },
+]
+
+WSGI_APPLICATION = "district_portal.wsgi.application"
+
+# --- database -----------------------------------------------------------------------------
+DATABASE_URL = env.get_url(
+    "DATABASE_URL", ("postgres", "postgresql"), "postgres://user:password@127.0.0.1:5432/district"
+)
+EMBEDDED_POSTGRES = DATABASE_URL is None
+if EMBEDDED_POSTGRES:
+    from district_portal import embedded_db
+
+    DATABASE_URL = embedded_db.start(VAR_DIR)
+try:
+    _db = dj_database_url.parse(DATABASE_URL, engine="django_tenants.postgresql_backend", conn_max_age=0)
+except ValueError as exc:
+    raise env.SettingError(
+        f"DATABASE_URL is malformed ({exc}): use postgres://user:password@host:5432/db"
+    ) from None
+if not _db.get("NAME"):
+    raise env.SettingError("DATABASE_URL names no database: end it with /<database name>.")
+# A socket URI (postgresql://postgres:@/db?host=/path) carries its host in the query string.
+if "?host=" in DATABASE_URL and not _db.get("HOST"):
+    _db["HOST"] = DATABASE_URL.split("?host=", 1)[1].split("&", 1)[0]
+DATABASES = {"default": _db}
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+# --- cache (also holds the host → school lookup, so it must be shared between processes) --
+CACHE_URL = env.get_url("CACHE_URL", ("redis", "rediss", "file", "locmem"), "redis://127.0.0.1:6379/1")
+if CACHE_URL and CACHE_URL.startswith("redis"):
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": CACHE_URL}}
+elif CACHE_URL and CACHE_URL.startswith("locmem"):
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+else:
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+            "LOCATION": str(VAR_DIR / "cache"),
+        }
+    }
+
+# --- auth ---------------------------------------------------------------------------------
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+]
+LOGIN_URL = "login"
+LOGIN_REDIRECT_URL = "home"
+LOGOUT_REDIRECT_URL = "login"
+SESSION_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SECURE = SITE_SCHEME == "https"
+CSRF_COOKIE_SECURE = SITE_SCHEME == "https"
+SECURE_CONTENT_TYPE_NOSNIFF = True
+X_FRAME_OPTIONS = "DENY"
+if SITE_SCHEME == "https":
+    SECURE_HSTS_SECONDS = 31536000
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+
+# --- e-mail -------------------------------------------------------------------------------
+EMAIL_BACKEND = env.get_str("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
+EMAIL_HOST = env.get_str("EMAIL_HOST", "localhost")
+EMAIL_PORT = env.get_int("EMAIL_PORT", 25)
+EMAIL_HOST_USER = env.get_str("EMAIL_HOST_USER", "")
+EMAIL_HOST_PASSWORD = env.get_str("EMAIL_HOST_PASSWORD", "")
+EMAIL_USE_TLS = env.get_bool("EMAIL_USE_TLS", False)
+DEFAULT_FROM_EMAIL = env.get_str("DEFAULT_FROM_EMAIL", "noreply@localhost")
+
+# --- language and time --------------------------------------------------------------------
+LANGUAGE_CODE = "zh-hans"
+LANGUAGES = [("zh-hans", _("简体中文")), ("en", _("English"))]
+LOCALE_PATHS = [BASE_DIR / "district_portal" / "locale"]
+TIME_ZONE = "Asia/Shanghai"
+USE_I18N = True
+USE_TZ = True
+
+# --- static files (all served by the app itself: intranets have no internet) --------------
+STATIC_URL = "/static/"
+STATIC_ROOT = VAR_DIR / "staticfiles"
+STATICFILES_DIRS = []
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {"BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"},
+}
+WHITENOISE_USE_FINDERS = True
+MEDIA_ROOT = VAR_DIR / "media"
+MEDIA_URL = "/media/"
+
+# --- REST API -----------------------------------------------------------------------------
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": ["rest_framework.authentication.SessionAuthentication"],
+    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
+    "PAGE_SIZE": 50,
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "District anti-bullying oversight API",
+    "VERSION": "1.0.0",
+    "SERVE_INCLUDE_SCHEMA": False,
+}
+
+# --- Celery -------------------------------------------------------------------------------
+# With no broker configured, tasks travel through files under var/celery (kombu's filesystem
+# transport), so the demo needs no server; production sets CELERY_BROKER_URL to Redis.
+CELERY_BROKER_URL = env.get_url(
+    "CELERY_BROKER_URL", ("redis", "rediss", "amqp", "filesystem", "memory"), "redis://127.0.0.1:6379/0"
+)
+if CELERY_BROKER_URL is None:
+    CELERY_BROKER_URL = "filesystem://"
+    _queue_dir = VAR_DIR / "celery" / "queue"
+    CELERY_BROKER_TRANSPORT_OPTIONS = {
+        "data_folder_in": str(_queue_dir),
+        "data_folder_out": str(_queue_dir),
+        "processed_folder": str(VAR_DIR / "celery" / "processed"),
+        "store_processed": False,
+    }
+else:
+    CELERY_BROKER_TRANSPORT_OPTIONS = {}
+CELERY_TASK_IGNORE_RESULT = True
+CELERY_TASK_ALWAYS_EAGER = env.get_bool("CELERY_TASK_ALWAYS_EAGER", False)
+CELERY_TIMEZONE = TIME_ZONE
+CELERY_BEAT_SCHEDULE = {
+    "deliver-pending-notices": {
+        "task": "schools.tasks.deliver_pending_notices_everywhere",
+        "schedule": crontab(minute="*/15"),
+    },
+}
+
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "root": {"handlers": ["console"], "level": env.get_str("LOG_LEVEL", "WARNING")},
+}
+
+# Demo and test conveniences
+DEMO_PASSWORD = env.get_str("DEMO_PASSWORD", "demo-2022")
+DISTRICT_NAME = env.get_str("DISTRICT_NAME", "新北区教育局")

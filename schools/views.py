@@ -1,0 +1,22 @@
+from django.shortcuts import render
+
+from oversight.selectors import current_phase, next_phase
+from schools.models import GovernanceMember
+from schools.selectors import dashboard_figures
+from tenants.access import public_view
+
+
+def school_home(request):
+    """The school dashboard: what is open, what is overdue, where the campaign stands."""
+    context = dashboard_figures()
+    context["current_phase"] = current_phase()
+    context["next_phase"] = next_phase()
+    context["membership"] = getattr(request, "membership", None)
+    return render(request, "schools/home.html", context)
+
+
+@public_view
+def publicity(request):
+    """公示: the responsible person, hotline, mailbox and leadership group — no login needed."""
+    members = GovernanceMember.objects.filter(active=True)
+    return render(request, "schools/publicity.html", {"members": members})
