@@ -3,11 +3,13 @@ from django.shortcuts import render
 from oversight.selectors import current_phase, next_phase
 from schools.models import GovernanceMember
 from schools.selectors import dashboard_figures
-from tenants.access import public_view
+from tenants.access import inspector_view, public_view
 
 
+@inspector_view
 def school_home(request):
-    """The school dashboard: what is open, what is overdue, where the campaign stands."""
+    """The school dashboard: what is open, what is overdue, where the campaign stands.
+    Figures only, no names, so the school's assigned inspectors may read it too."""
     context = dashboard_figures()
     context["current_phase"] = current_phase()
     context["next_phase"] = next_phase()

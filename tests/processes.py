@@ -1,0 +1,81 @@
+"""Starting real processes (web server, Celery worker) against the test database."""
+
+import os
+import socket
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from pathlib import Path
+from urllib.parse import quote
+
+from django.db import connection
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def test_database_url() -> str:
+    s = connection.settings_dict
+    user = quote(s.get("USER") or "")
+    password = quote(s.get("PASSWORD") or "")
+    host = s.get("HOST") or ""
+    if host.startswith("/"):
+        return f"postgresql://{user}:{password}@/{s['NAME']}?host={host}"
+    return f"postgresql://{user}:{password}@{host or '127.0.0.1'}:{s.get('PORT') or 5432}/{s['NAME']}"
+
+
+def child_env(**extra) -> dict:
+    env = {**os.environ, "DATABASE_URL": test_database_url(), "PYTHONUNBUFFERED": "1"}
+    env.update(extra)
+    return env
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def fetch(port: int, host: str, path: str) -> tuple[int, str]:
+    request = urllib.request.Request(f"http://127.0.0.1:{port}{path}", headers={"Host": f"{host}:{port}"})
+    try:
+        with urllib.request.urlopen(request, timeout=5) as response:
+            return response.status, response.read().decode()
+    except urllib.error.HTTPError as error:
+        return error.code, error.read().decode()
+
+
+class Server:
+    """`python -m district_portal.cli serve` — the same web server `make run` starts."""
+
+    def __init__(self, **env):
+        self.port = free_port()
+        self.process = subprocess.Popen(
+            [sys.executable, "-m", "district_portal.cli", "serve", "--port", str(self.port)],
+            cwd=ROOT,
+            env=child_env(SITE_PORT=str(self.port), **env),
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
+
+    def wait_ready(self, host: str, timeout: float = 60) -> None:
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if self.process.poll() is not None:
+                raise RuntimeError(f"server exited: {self.process.stdout.read().decode()}")
+            try:
+                fetch(self.port, host, "/accounts/login/")
+                return
+            except OSError:
+                time.sleep(0.3)
+        raise TimeoutError("server did not answer in time")
+
+    def stop(self) -> None:
+        if self.process.poll() is None:
+            os.killpg(self.process.pid, 15)
+            try:
+                self.process.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                os.killpg(self.process.pid, 9)

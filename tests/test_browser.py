@@ -1,0 +1,76 @@
+"""A person logs in with a real Chromium and lands on their site."""
+
+import os
+import shutil
+
+import pytest
+from django.conf import settings
+
+from tests.conftest import PASSWORD
+from tests.processes import Server
+
+pytestmark = pytest.mark.browser
+
+CHROMIUM = "/usr/bin/chromium"
+
+
+@pytest.fixture(scope="module")
+def browser():
+    if not (os.path.exists(CHROMIUM) or shutil.which("chromium")):
+        pytest.skip("SKIPPED LOUDLY: Debian's chromium is not installed (make test installs it when run as root)")
+    from playwright.sync_api import sync_playwright
+
+    # Playwright's sync API runs an event loop in this thread; the tests themselves never touch
+    # the database, but Django's guard would refuse the session fixtures that do.
+    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path=CHROMIUM,
+            args=["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update"],
+        )
+        yield browser
+        browser.close()
+
+
+@pytest.fixture(scope="module")
+def server(django_db_setup, django_db_blocker):
+    running = Server()
+    try:
+        running.wait_ready(settings.DISTRICT_HOST)
+        yield running
+    finally:
+        running.stop()
+
+
+def login(page, url, username):
+    page.goto(url)
+    page.fill("#id_username", username)
+    page.fill("#id_password", PASSWORD)
+    page.click("button[type=submit]")
+    page.wait_for_load_state()
+
+
+def test_a_school_admin_logs_in_and_sees_the_school_dashboard(server, browser):
+    page = browser.new_page()
+    login(page, f"http://alpha.{settings.DISTRICT_HOST}:{server.port}/", "alpha_admin")
+    assert page.locator("h1").first.inner_text() == "本校工作台"
+    assert "阿尔法小学" in page.locator(".navbar-brand").inner_text()
+    page.close()
+
+
+def test_a_bureau_user_logs_in_to_the_district_overview(server, browser):
+    page = browser.new_page()
+    login(page, f"http://{settings.DISTRICT_HOST}:{server.port}/", "bureau_staff")
+    assert page.locator("h1").first.inner_text() == "全区概览"
+    assert page.get_by_text("贝塔中学").count() >= 1
+    page.close()
+
+
+def test_switching_to_english_translates_the_page(server, browser):
+    page = browser.new_page()
+    page.goto(f"http://{settings.DISTRICT_HOST}:{server.port}/accounts/login/")
+    with page.expect_navigation():
+        page.select_option("select[name=language]", "en")
+    assert page.locator("h1").first.inner_text() == "Log in"
+    page.close()

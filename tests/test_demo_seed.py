@@ -1,0 +1,46 @@
+"""The demo district from `seed_demo`: seed 004's campaign, the seed 000 leadership group, and no
+duplicates when it runs again (a second `make run` reuses the data)."""
+
+import datetime as dt
+
+import pytest
+from django_tenants.utils import tenant_context
+
+from district_portal.demo import SCHOOLS, seed_demo
+from inspections.models import InspectorAssignment
+from oversight.models import Campaign, Phase
+from schools.models import Activity, GovernanceMember, Hazard, Incident
+from tenants.models import School, SchoolMembership, User
+
+pytestmark = pytest.mark.django_db
+
+
+def counts():
+    xuejia = School.objects.get(slug="xuejia")
+    with tenant_context(xuejia):
+        school_rows = (GovernanceMember.objects.count(), Activity.objects.count(), Hazard.objects.count(),
+                       Incident.objects.count())  # fmt: skip
+    return (School.objects.count(), User.objects.count(), SchoolMembership.objects.count(),
+            InspectorAssignment.objects.count(), Campaign.objects.count(), Phase.objects.count(), school_rows)  # fmt: skip
+
+
+def test_seeding_twice_creates_nothing_new_and_matches_the_seeds():
+    logins = seed_demo()
+    first = counts()
+    seed_demo()
+    assert counts() == first
+
+    assert School.objects.filter(slug__in=[s[0] for s in SCHOOLS]).count() == len(SCHOOLS) >= 12
+    assert {login.username for login in logins} >= {"bureau_admin", "inspector1", "xuejia_admin", "xuejia_menwei"}
+
+    campaign = Campaign.objects.get(year=2022)
+    phases = list(campaign.phases.values_list("name", "report_due_on"))
+    assert [name for name, _ in phases] == ["宣传动员", "排查摸底", "全面整治", "检查总结"]
+    assert phases[-1][1] == dt.date(2022, 7, 15)
+
+    with tenant_context(School.objects.get(slug="xuejia")):
+        group = list(GovernanceMember.objects.values_list("group_role", "name"))
+    assert ("leader", "万莺燕") in group
+    deputies = [name for role, name in group if role == "deputy"]
+    assert deputies == ["周静", "吴春燕", "朱小昌", "祝卫其", "郑飞", "陶榆萍", "曹燕"]
+    assert {"朱志刚", "谢丰", "刘伟"} <= {name for role, name in group if role == "member"}
