@@ -37,6 +37,8 @@ SITE_PORT = env.get_int("SITE_PORT", 8000)
 SHARED_APPS = [
     "tenants",
     "django_tenants",
+    # Before django.contrib.admin, so that our registration/ templates win over the admin's.
+    "district_portal",
     "django.contrib.contenttypes",
     "django.contrib.auth",
     "django.contrib.sessions",
@@ -49,7 +51,6 @@ SHARED_APPS = [
     "drf_spectacular",
     "bootstrap",
     "django_htmx",
-    "district_portal",
     "oversight",
     "inspections",
     "api",
@@ -76,7 +77,7 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
-    "django.middleware.locale.LocaleMiddleware",
+    "district_portal.middleware.ChosenLanguageMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",

@@ -56,3 +56,9 @@ def test_password_reset_sends_a_chinese_mail_with_a_working_link(client_for):
     path = link.split("localhost", 1)[1].split("/", 1)[1]
     response = client.get("/" + path, follow=True)
     assert "设置新密码" in response.content.decode()
+
+
+def test_pages_are_chinese_even_for_an_english_browser(client_for):
+    response = client_for(None, "alpha").get("/accounts/login/", HTTP_ACCEPT_LANGUAGE="en-US,en;q=0.9")
+    assert response["Content-Language"] == "zh-hans"
+    assert "登录" in response.content.decode()
