@@ -52,3 +52,31 @@ class Phase(models.Model):
             raise ValidationError({"ends_on": _("结束日期不能早于开始日期。")})
         if self.starts_on and self.report_due_on and self.report_due_on < self.starts_on:
             raise ValidationError({"report_due_on": _("报告截止日期不能早于阶段开始日期。")})
+
+
+class DistrictSettings(models.Model):
+    """The district's time limits and thresholds (DESIGN.md §3). One row; defaults from the rules."""
+
+    investigation_days = models.PositiveSmallIntegerField(_("调查认定期限（天）"), default=10)
+    appeal_review_days = models.PositiveSmallIntegerField(_("区级复查期限（天）"), default=15)
+    determination_appeal_days = models.PositiveSmallIntegerField(_("学校答复认定申诉期限（天）"), default=15)
+    discipline_appeal_working_days = models.PositiveSmallIntegerField(_("处分申诉期限（工作日）"), default=15)
+    serious_report_hours = models.PositiveSmallIntegerField(_("严重欺凌上报时限（小时）"), default=24)
+    visit_record_days = models.PositiveSmallIntegerField(_("督导记录提交期限（天）"), default=2)
+    fix_recheck_days = models.PositiveSmallIntegerField(_("整改复查期限（天）"), default=30)
+    accountability_challenge_days = models.PositiveSmallIntegerField(_("问责复核期限（天）"), default=30)
+    class_meetings_per_semester = models.PositiveSmallIntegerField(_("每班每学期主题班会（次）"), default=2)
+    surveys_per_semester = models.PositiveSmallIntegerField(_("每学期全校问卷调查（次）"), default=1)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("区级设置")
+        verbose_name_plural = _("区级设置")
+
+    def __str__(self):
+        return str(_("区级设置"))
+
+    @classmethod
+    def current(cls) -> "DistrictSettings":
+        settings_row = cls.objects.order_by("pk").first()
+        return settings_row if settings_row is not None else cls.objects.create()

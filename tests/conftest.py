@@ -52,10 +52,14 @@ def _create_world():
         if district_role:
             DistrictMembership.objects.create(user=user, role=district_role)
         if slug:
-            SchoolMembership.objects.create(user=user, school=schools[slug], role=role, post=post, classes=classes)
+            SchoolMembership.objects.create(
+                user=user, school=schools[slug], role=role, post=post, classes=classes
+            )
     for inspector, slug in (("inspector_alpha", "alpha"), ("inspector_beta", "beta")):
         InspectorAssignment.objects.create(
-            inspector=User.objects.get(username=inspector), school=schools[slug], starts_on=dt.date(2020, 1, 1)
+            inspector=User.objects.get(username=inspector),
+            school=schools[slug],
+            starts_on=dt.date(2020, 1, 1),
         )
 
 
@@ -99,6 +103,8 @@ def client_for(db):
 def _fresh_cache():
     """Each test's database changes are rolled back; the shared cache must forget them too."""
     from django.core.cache import cache
+    from django.db import connection
 
     yield
     cache.clear()
+    connection.set_schema_to_public()

@@ -38,7 +38,18 @@ def worker(django_db_setup, django_db_blocker):
     if not redis_answers(REDIS_URL):
         pytest.skip(f"SKIPPED LOUDLY: no Redis answers at {REDIS_URL}; the real-worker test needs one")
     process = subprocess.Popen(
-        [sys.executable, "-m", "celery", "-A", "district_portal", "worker", "--pool", "solo", "-l", "warning"],
+        [
+            sys.executable,
+            "-m",
+            "celery",
+            "-A",
+            "district_portal",
+            "worker",
+            "--pool",
+            "solo",
+            "-l",
+            "warning",
+        ],
         cwd=ROOT,
         env=child_env(CELERY_BROKER_URL=REDIS_URL),
         stdout=subprocess.PIPE,

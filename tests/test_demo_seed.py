@@ -31,7 +31,12 @@ def test_seeding_twice_creates_nothing_new_and_matches_the_seeds():
     assert counts() == first
 
     assert School.objects.filter(slug__in=[s[0] for s in SCHOOLS]).count() == len(SCHOOLS) >= 12
-    assert {login.username for login in logins} >= {"bureau_admin", "inspector1", "xuejia_admin", "xuejia_menwei"}
+    assert {login.username for login in logins} >= {
+        "bureau_admin",
+        "inspector1",
+        "xuejia_admin",
+        "xuejia_menwei",
+    }
 
     campaign = Campaign.objects.get(year=2022)
     phases = list(campaign.phases.values_list("name", "report_due_on"))

@@ -36,14 +36,17 @@ def write_xlsx(path, rows):
 def schema_has_table(schema: str, table: str) -> bool:
     with connection.cursor() as cursor:
         cursor.execute(
-            "SELECT 1 FROM information_schema.tables WHERE table_schema = %s AND table_name = %s", [schema, table]
+            "SELECT 1 FROM information_schema.tables WHERE table_schema = %s AND table_name = %s",
+            [schema, table],
         )
         return cursor.fetchone() is not None
 
 
 @pytest.mark.parametrize("writer,suffix", [(write_csv, ".csv"), (write_xlsx, ".xlsx")])
 def test_bad_rows_are_reported_by_line_and_good_rows_become_working_schools(tmp_path, capsys, writer, suffix):
-    path = writer(tmp_path / f"名单{suffix}", [GOOD_1, DUP_CODE, NO_NAME, BAD_KIND, BAD_SLUG, TAKEN_CODE, GOOD_2])
+    path = writer(
+        tmp_path / f"名单{suffix}", [GOOD_1, DUP_CODE, NO_NAME, BAD_KIND, BAD_SLUG, TAKEN_CODE, GOOD_2]
+    )
 
     with pytest.raises(CommandError, match="5 行未开通"):
         call_command("onboard_schools", str(path), verbosity=0)
@@ -100,7 +103,9 @@ def test_create_school_command_makes_a_reachable_school(client_for):
 
 def test_create_school_refuses_a_taken_slug():
     with pytest.raises(CommandError, match="站点标识"):
-        call_command("create_school", "--name", "x", "--code", "3299100010", "--slug", "alpha", "--kind", "primary")
+        call_command(
+            "create_school", "--name", "x", "--code", "3299100010", "--slug", "alpha", "--kind", "primary"
+        )
 
 
 def test_school_creation_is_audited_on_the_district_log():

@@ -64,7 +64,9 @@ def test_an_inspector_whose_assignment_ended_is_refused(client_for):
 
     from inspections.models import InspectorAssignment
 
-    InspectorAssignment.objects.filter(inspector__username="inspector_alpha").update(ends_on=dt.date(2021, 1, 1))
+    InspectorAssignment.objects.filter(inspector__username="inspector_alpha").update(
+        ends_on=dt.date(2021, 1, 1)
+    )
     assert client_for("inspector_alpha", "alpha").get("/").status_code == 403
 
 
@@ -107,12 +109,16 @@ def test_the_public_notice_page_of_a_school_needs_no_login(client_for):
 
 def test_login_works_on_a_school_host(client_for):
     client = client_for(None, "alpha")
-    response = client.post("/accounts/login/", {"username": "alpha_admin", "password": "correct-horse-battery"})
+    response = client.post(
+        "/accounts/login/", {"username": "alpha_admin", "password": "correct-horse-battery"}
+    )
     assert response.status_code == 302
     assert client.get("/").status_code == 200
 
 
 def test_a_wrong_password_gets_a_chinese_error(client_for):
-    response = client_for(None, "alpha").post("/accounts/login/", {"username": "alpha_admin", "password": "x"})
+    response = client_for(None, "alpha").post(
+        "/accounts/login/", {"username": "alpha_admin", "password": "x"}
+    )
     assert response.status_code == 200
     assert "请输入一个正确的" in response.content.decode()

@@ -36,7 +36,8 @@ def test_a_school_created_after_a_new_migration_has_that_migrations_tables():
     call_command("migrate", verbosity=0)  # an ordinary migrate must bring the template back
 
     school = create_school(
-        acting_user=None, spec=SchoolSpec(name="迁移后新校", code="3299200001", slug="after-migrate", kind="primary")
+        acting_user=None,
+        spec=SchoolSpec(name="迁移后新校", code="3299200001", slug="after-migrate", kind="primary"),
     )
     assert school_tables() <= tables_in(school.schema_name)
 

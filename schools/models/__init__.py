@@ -1,25 +1,42 @@
 """One school's own records. Every table here lives in each school's schema, never in public."""
 
-from schools.models.activities import Activity, ActivityKind
+from schools.models.activities import Activity, ActivityEvidence, ActivityKind
 from schools.models.audit import AuditEvent
-from schools.models.governance import GovernanceMember, GroupRole
-from schools.models.incidents import Incident, IncidentSeverity, IncidentSource, IncidentStage
+from schools.models.care import CareEntry, CareTalk, WarningSign
+from schools.models.governance import (
+    DocumentKind,
+    GovernanceMember,
+    GroupRole,
+    ResponsibilityItem,
+    SchoolDocument,
+)
+from schools.models.incidents import (
+    SERIOUS_SEVERITIES,
+    AppealStatus,
+    BullyingKind,
+    Determination,
+    DeterminationAppeal,
+    FollowUp,
+    HandlingMeasure,
+    Incident,
+    IncidentParty,
+    IncidentSeverity,
+    IncidentSource,
+    IncidentStage,
+    MeasureKind,
+    PartyRole,
+    SupportKind,
+    SupportSession,
+)
 from schools.models.ledger import Hazard, HazardMethod, HazardPlace, HazardStatus
 from schools.models.notices import Notice
+from schools.models.tips import Tip, TipMessage, TipStatus
 
 __all__ = [
-    "Activity",
-    "ActivityKind",
-    "AuditEvent",
-    "GovernanceMember",
-    "GroupRole",
-    "Hazard",
-    "HazardMethod",
-    "HazardPlace",
-    "HazardStatus",
-    "Incident",
-    "IncidentSeverity",
-    "IncidentSource",
-    "IncidentStage",
-    "Notice",
-]
+    "SERIOUS_SEVERITIES", "Activity", "ActivityEvidence", "ActivityKind", "AppealStatus", "AuditEvent",
+    "BullyingKind", "CareEntry", "CareTalk", "Determination", "DeterminationAppeal", "DocumentKind",
+    "FollowUp", "GovernanceMember", "GroupRole", "HandlingMeasure", "Hazard", "HazardMethod", "HazardPlace",
+    "HazardStatus", "Incident", "IncidentParty", "IncidentSeverity", "IncidentSource", "IncidentStage",
+    "MeasureKind", "Notice", "PartyRole", "ResponsibilityItem", "SchoolDocument", "SupportKind",
+    "SupportSession", "Tip", "TipMessage", "TipStatus", "WarningSign",
+]  # fmt: skip

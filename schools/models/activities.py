@@ -1,5 +1,8 @@
+from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+
+from schools.models.base import Versioned, Voidable
 
 
 class ActivityKind(models.TextChoices):
@@ -14,7 +17,7 @@ class ActivityKind(models.TextChoices):
     PATROL = "patrol", _("巡查")
 
 
-class Activity(models.Model):
+class Activity(Versioned, Voidable):
     """A publicity or education activity (宣传教育), counted against the semester's duties."""
 
     held_on = models.DateField(_("日期"))
@@ -23,6 +26,9 @@ class Activity(models.Model):
     audience = models.CharField(_("班级/对象"), max_length=200, blank=True)
     participants = models.PositiveIntegerField(_("参与人数"), default=0)
     notes = models.TextField(_("备注"), blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+"
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -32,3 +38,16 @@ class Activity(models.Model):
 
     def __str__(self):
         return f"{self.held_on} {self.get_kind_display()} {self.title}"
+
+
+class ActivityEvidence(models.Model):
+    activity = models.ForeignKey(Activity, on_delete=models.PROTECT, related_name="evidence")
+    file = models.FileField(_("佐证材料"), upload_to="activity-evidence/%Y/")
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+"
+    )
+    uploaded_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("活动佐证材料")
+        verbose_name_plural = _("活动佐证材料")

@@ -3,6 +3,8 @@ from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
+from schools.models.base import Versioned, Voidable
+
 
 class HazardPlace(models.TextChoices):
     TOILET = "toilet", _("厕所")
@@ -31,7 +33,7 @@ class HazardStatus(models.TextChoices):
     VERIFIED = "verified", _("已验收")
 
 
-class Hazard(models.Model):
+class Hazard(Versioned, Voidable):
     """One line of the hazard ledger (排查台账)."""
 
     found_on = models.DateField(_("发现日期"))
