@@ -51,3 +51,6 @@ class ActivityEvidence(models.Model):
     class Meta:
         verbose_name = _("活动佐证材料")
         verbose_name_plural = _("活动佐证材料")
+
+    def __str__(self):
+        return self.file.name

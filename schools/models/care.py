@@ -56,3 +56,6 @@ class CareTalk(models.Model):
         verbose_name = _("谈心谈话")
         verbose_name_plural = _("谈心谈话")
         ordering = ["-held_on", "-id"]
+
+    def __str__(self):
+        return f"{self.held_on} {self.talked_by}"

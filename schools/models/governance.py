@@ -83,3 +83,6 @@ class SchoolDocument(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["kind", "title", "version_no"], name="unique_document_version")
         ]
+
+    def __str__(self):
+        return f"{self.title} v{self.version_no}"

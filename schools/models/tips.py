@@ -44,3 +44,6 @@ class TipMessage(models.Model):
         verbose_name = _("举报留言")
         verbose_name_plural = _("举报留言")
         ordering = ["created_at", "id"]
+
+    def __str__(self):
+        return f"{self.created_at:%Y-%m-%d %H:%M}"
