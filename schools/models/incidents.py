@@ -116,6 +116,9 @@ class Incident(Versioned, Voidable):
     def is_serious(self) -> bool:
         return self.severity in SERIOUS_SEVERITIES
 
+    def kind_labels(self) -> list[str]:
+        return [str(BullyingKind(kind).label) for kind in self.kinds]
+
 
 class PartyRole(models.TextChoices):
     PERPETRATOR = "perpetrator", _("实施者")

@@ -1,0 +1,248 @@
+"""Incident pages: the list, intake, and one page per incident where each lifecycle step is a form."""
+
+from django.core.exceptions import ValidationError
+from django.db.models import Q
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from schools import audit, permissions
+from schools.actions import incidents as actions
+from schools.forms import incidents as forms
+from schools.models import (
+    DeterminationAppeal,
+    FollowUp,
+    Incident,
+    IncidentParty,
+    IncidentStage,
+    PartyRole,
+)
+from schools.views.common import add_errors, requires
+from schools.workflows.incident import allowed_next
+
+
+@requires(permissions.can_log_incident)
+def incident_list(request):
+    membership = request.membership
+    incidents = Incident.objects.all()
+    if not permissions.is_admin(membership):
+        incidents = incidents.filter(voided_at__isnull=True)
+    if not permissions.handles_incidents(membership):
+        incidents = incidents.filter(created_by=request.user)
+    stage = request.GET.get("stage", "")
+    if stage in IncidentStage.values:
+        incidents = incidents.filter(stage=stage)
+    today = timezone.localdate()
+    if request.GET.get("overdue"):
+        incidents = incidents.filter(
+            Q(stage=IncidentStage.INVESTIGATING, investigation_due_on__lt=today)
+            | Q(upward_report_due_at__lt=timezone.now(), upward_reported_at__isnull=True)
+        )
+    return render(request, "schools/incidents/list.html", {
+        "incidents": incidents[:500], "stages": IncidentStage.choices, "stage": stage, "today": today,
+        "overdue": bool(request.GET.get("overdue")), "now": timezone.now(),
+    })  # fmt: skip
+
+
+@requires(permissions.can_log_incident)
+def incident_new(request):
+    form = forms.RecordIncidentForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            incident = actions.record_incident(acting_user=request.user, **form.cleaned_data)
+        except ValidationError as error:
+            add_errors(form, error)
+        else:
+            return redirect("incident-detail", pk=incident.pk)
+    return render(request, "schools/incidents/new.html", {"form": form})
+
+
+def _context(request, incident, bound=None):
+    membership = request.membership
+    parties = list(incident.parties.filter(voided_at__isnull=True))
+    can_parties = permissions.can_see_parties(membership, incident)
+    context = {
+        "incident": incident,
+        "can_handle": permissions.handles_incidents(membership),
+        "can_see_parties": can_parties,
+        "can_see_counselling": permissions.can_see_counselling(membership),
+        "parties": parties if can_parties else [],
+        "perpetrators": [p for p in parties if p.role == PartyRole.PERPETRATOR],
+        "victims": [p for p in parties if p.role == PartyRole.VICTIM],
+        "follow_ups": incident.follow_ups.filter(voided_at__isnull=True),
+        "appeals": incident.appeals.all(),
+        "history": audit.history(incident)[:50],
+        "next_stages": allowed_next(incident.stage),
+        "today": timezone.localdate(),
+        "now": timezone.now(),
+        "forms": {
+            "open": forms.OpenInvestigationForm(
+                initial={"opened_on": timezone.localdate(), "version": incident.version}
+            ),
+            "party": forms.PartyForm(),
+            "determine": forms.DetermineForm(
+                initial={"determined_on": timezone.localdate(), "version": incident.version}
+            ),
+            "measure": forms.MeasureForm(initial={"decided_on": timezone.localdate()}),
+            "support": forms.SupportForm(initial={"held_on": timezone.localdate()}),
+            "follow_up": forms.FollowUpForm(),
+            "follow_up_done": forms.FollowUpDoneForm(initial={"done_on": timezone.localdate()}),
+            "appeal": forms.AppealForm(initial={"filed_on": timezone.localdate()}),
+            "decide_appeal": forms.DecideAppealForm(),
+            "close": forms.CloseForm(initial={"version": incident.version}),
+            "void": forms.VoidForm(),
+        },
+    }
+    if bound:
+        name, form = bound
+        context["forms"][name] = form
+        context["failed_form"] = name
+        # The form may sit in a card this stage does not show, so its messages also go on top.
+        context["failed_errors"] = [message for messages in form.errors.values() for message in messages]
+    return context
+
+
+def _visible_incident(request, pk):
+    incident = get_object_or_404(Incident, pk=pk)
+    membership = request.membership
+    if incident.voided_at and not permissions.is_admin(membership):
+        return None
+    if not permissions.handles_incidents(membership) and incident.created_by_id != request.user.pk:
+        if not permissions.can_see_parties(membership, incident):
+            return None
+    return incident
+
+
+@requires(permissions.can_log_incident)
+def incident_detail(request, pk):
+    incident = _visible_incident(request, pk)
+    if incident is None:
+        return render(request, "403.html", {"reason": _("您无权查看此事件。")}, status=403)
+    return render(request, "schools/incidents/detail.html", _context(request, incident))
+
+
+def _step(name, form_class, run):
+    """A POST endpoint for one lifecycle step: validate the form, run the action, show errors in place."""
+
+    @requires(permissions.handles_incidents)
+    def view(request, pk):
+        incident = get_object_or_404(Incident, pk=pk)
+        if request.method != "POST":
+            return redirect("incident-detail", pk=pk)
+        form = form_class(request.POST)
+        if form.is_valid():
+            try:
+                run(request, incident, form.cleaned_data)
+            except ValidationError as error:
+                add_errors(form, error)
+            else:
+                return redirect("incident-detail", pk=pk)
+        incident.refresh_from_db()
+        return render(
+            request, "schools/incidents/detail.html", _context(request, incident, (name, form)), status=400
+        )
+
+    return view
+
+
+def _party(incident, pk) -> IncidentParty:
+    party = IncidentParty.objects.filter(incident=incident, pk=pk).first()
+    if party is None:
+        raise ValidationError(_("当事学生不属于此事件。"))
+    return party
+
+
+def _version(data):
+    return data.get("version")
+
+
+open_investigation = _step(
+    "open",
+    forms.OpenInvestigationForm,
+    lambda r, i, d: actions.open_investigation(
+        acting_user=r.user, incident=i, opened_on=d["opened_on"], expected_version=_version(d)
+    ),
+)
+add_party = _step(
+    "party", forms.PartyForm, lambda r, i, d: actions.add_party(acting_user=r.user, incident=i, **d)
+)
+determine = _step(
+    "determine",
+    forms.DetermineForm,
+    lambda r, i, d: actions.determine(
+        acting_user=r.user,
+        incident=i,
+        determination=d["determination"],
+        kinds=d["kinds"],
+        severity=d["severity"],
+        determined_on=d["determined_on"],
+        findings=d["findings"],
+        expected_version=_version(d),
+    ),
+)
+add_measure = _step(
+    "measure",
+    forms.MeasureForm,
+    lambda r, i, d: actions.add_measure(
+        acting_user=r.user,
+        party=_party(i, d["party"]),
+        kind=d["kind"],
+        decided_on=d["decided_on"],
+        notes=d["notes"],
+    ),
+)
+add_support = _step(
+    "support",
+    forms.SupportForm,
+    lambda r, i, d: actions.add_support(
+        acting_user=r.user,
+        party=_party(i, d["party"]),
+        kind=d["kind"],
+        held_on=d["held_on"],
+        provided_by=d["provided_by"],
+        notes=d["notes"],
+    ),
+)
+schedule_follow_up = _step(
+    "follow_up",
+    forms.FollowUpForm,
+    lambda r, i, d: actions.schedule_follow_up(acting_user=r.user, incident=i, due_on=d["due_on"]),
+)
+complete_follow_up = _step(
+    "follow_up_done",
+    forms.FollowUpDoneForm,
+    lambda r, i, d: actions.complete_follow_up(
+        acting_user=r.user,
+        follow_up=get_object_or_404(FollowUp, incident=i, pk=d["follow_up"]),
+        done_on=d["done_on"],
+        notes=d["notes"],
+    ),
+)
+file_appeal = _step(
+    "appeal", forms.AppealForm, lambda r, i, d: actions.file_appeal(acting_user=r.user, incident=i, **d)
+)
+decide_appeal = _step(
+    "decide_appeal",
+    forms.DecideAppealForm,
+    lambda r, i, d: actions.decide_appeal(
+        acting_user=r.user,
+        appeal=get_object_or_404(DeterminationAppeal, incident=i, pk=d["appeal"]),
+        status=d["status"],
+        outcome=d["outcome"],
+    ),
+)
+close = _step(
+    "close",
+    forms.CloseForm,
+    lambda r, i, d: actions.close(
+        acting_user=r.user, incident=i, closing_summary=d["closing_summary"], expected_version=_version(d)
+    ),
+)
+void = _step(
+    "void",
+    forms.VoidForm,
+    lambda r, i, d: actions.void(acting_user=r.user, incident=i, reason=d["voided_reason"]),
+)
+report_upward = _step(
+    "report", forms.forms.Form, lambda r, i, d: actions.mark_reported_upward(acting_user=r.user, incident=i)
+)
