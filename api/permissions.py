@@ -13,3 +13,20 @@ class SiteAccess(BasePermission):
         if not decision.allowed:
             self.message = decision.reason
         return decision.allowed
+
+
+def membership(request):
+    if not hasattr(request, "_api_membership"):
+        request._api_membership = request.user.membership_in(getattr(request, "school", None))
+    return request._api_membership
+
+
+def role_permission(predicate, message):
+    """A DRF permission from one of the school role rules in schools.permissions."""
+
+    class RolePermission(BasePermission):
+        def has_permission(self, request, view):
+            self.message = str(message)
+            return predicate(membership(request))
+
+    return RolePermission

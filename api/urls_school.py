@@ -1,11 +1,20 @@
-from django.urls import path
+from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView
+from rest_framework.routers import DefaultRouter
 
-from api import views
+from api import incidents, tips, views
 from tenants.access import public_view
+
+router = DefaultRouter(trailing_slash=True)
+router.include_root_view = False
+router.register("incidents", incidents.IncidentViewSet, basename="api-incident")
+router.register("tips", tips.TipViewSet, basename="api-tip")
 
 urlpatterns = [
     path("v1/me/", views.MyMembership.as_view(), name="api-me"),
+    path("v1/public/tips/", tips.PublicTipSubmit.as_view(), name="api-public-tip-submit"),
+    path("v1/public/tips/lookup/", tips.PublicTipLookup.as_view(), name="api-public-tip-lookup"),
+    path("v1/", include(router.urls)),
     path(
         "schema/",
         public_view(SpectacularAPIView.as_view(urlconf="district_portal.urls_school")),

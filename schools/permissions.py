@@ -82,3 +82,16 @@ def can_manage_records(membership) -> bool:
 
 def can_triage_tips(membership) -> bool:
     return handles_incidents(membership)
+
+
+def can_view_incident(membership, user, incident) -> bool:
+    """Handlers see every incident; others see what they logged or, for a 班主任/心理老师, their pupils'."""
+    if membership is None:
+        return False
+    if incident.voided_at is not None and not is_admin(membership):
+        return False
+    return (
+        handles_incidents(membership)
+        or incident.created_by_id == user.pk
+        or can_see_parties(membership, incident)
+    )

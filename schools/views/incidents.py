@@ -104,13 +104,7 @@ def _context(request, incident, bound=None):
 
 def _visible_incident(request, pk):
     incident = get_object_or_404(Incident, pk=pk)
-    membership = request.membership
-    if incident.voided_at and not permissions.is_admin(membership):
-        return None
-    if not permissions.handles_incidents(membership) and incident.created_by_id != request.user.pk:
-        if not permissions.can_see_parties(membership, incident):
-            return None
-    return incident
+    return incident if permissions.can_view_incident(request.membership, request.user, incident) else None
 
 
 @requires(permissions.can_log_incident)

@@ -1,0 +1,52 @@
+"""One error shape for the whole API: {"code", "message", "errors"}, message in the request's language.
+
+Actions raise Django's ValidationError; a stale edit becomes 409 so clients can tell it apart."""
+
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.utils.translation import gettext as _
+from rest_framework import exceptions, status
+from rest_framework.response import Response
+from rest_framework.views import exception_handler
+
+from schools.editing import StaleEdit
+
+
+def _field_errors(detail) -> dict:
+    if isinstance(detail, dict):
+        return {field: [str(m) for m in (messages if isinstance(messages, list) else [messages])]
+                for field, messages in detail.items()}  # fmt: skip
+    return {}
+
+
+def handle(exc, context):
+    if isinstance(exc, StaleEdit):
+        return Response(
+            {
+                "code": "stale",
+                "message": exc.messages[0],
+                "errors": {},
+                "current_version": exc.current_version,
+            },
+            status=status.HTTP_409_CONFLICT,
+        )
+    if isinstance(exc, DjangoValidationError):
+        errors = exc.message_dict if hasattr(exc, "error_dict") else {}
+        messages = exc.messages
+        return Response(
+            {"code": "invalid", "message": "；".join(messages), "errors": errors},
+            status=status.HTTP_400_BAD_REQUEST,
+        )
+    response = exception_handler(exc, context)
+    if response is None:
+        return None
+    if isinstance(exc, exceptions.ValidationError):
+        errors = _field_errors(exc.detail)
+        message = _("提交的数据有误，请检查。")
+        if isinstance(exc.detail, list):
+            message = "；".join(str(m) for m in exc.detail)
+        response.data = {"code": "invalid", "message": message, "errors": errors}
+    elif isinstance(exc, exceptions.APIException):
+        detail = exc.detail if isinstance(exc.detail, str) else str(exc.detail)
+        response.data = {"code": exc.get_codes() if isinstance(exc.get_codes(), str) else "error",
+                         "message": str(detail), "errors": {}}  # fmt: skip
+    return response

@@ -1,0 +1,250 @@
+"""Incidents over the API: the same actions, rules and role checks as the pages."""
+
+from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext_lazy as _
+from rest_framework import mixins, serializers, status, viewsets
+from rest_framework.decorators import action
+from rest_framework.exceptions import NotFound
+from rest_framework.permissions import IsAuthenticated
+from rest_framework.response import Response
+
+from api.permissions import SiteAccess, membership, role_permission
+from schools import permissions
+from schools.actions import incidents as actions
+from schools.models import (
+    AppealStatus,
+    BullyingKind,
+    Determination,
+    DeterminationAppeal,
+    FollowUp,
+    Incident,
+    IncidentParty,
+    IncidentSeverity,
+    IncidentSource,
+    MeasureKind,
+    PartyRole,
+    SupportKind,
+)
+
+
+class PartySerializer(serializers.ModelSerializer):
+    class Meta:
+        model = IncidentParty
+        fields = ["id", "student_name", "grade", "class_name", "role", "family_notified_at"]
+
+
+class IncidentSerializer(serializers.ModelSerializer):
+    parties = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Incident
+        fields = [
+            "id", "code", "source", "reporter", "occurred_at", "place", "summary", "stage", "opened_on",
+            "investigation_due_on", "findings", "determination", "kinds", "severity", "determined_on",
+            "upward_report_due_at", "upward_reported_at", "closed_on", "closing_summary", "voided_reason",
+            "voided_at", "version", "parties",
+        ]  # fmt: skip
+
+    def get_parties(self, incident) -> list[dict] | None:
+        request = self.context["request"]
+        if not permissions.can_see_parties(membership(request), incident):
+            return None
+        return PartySerializer(incident.parties.filter(voided_at__isnull=True), many=True).data
+
+
+class RecordIn(serializers.Serializer):
+    source = serializers.ChoiceField(IncidentSource.choices)
+    reporter = serializers.CharField(max_length=100, required=False, allow_blank=True, default="")
+    occurred_at = serializers.DateTimeField()
+    place = serializers.CharField(max_length=100)
+    summary = serializers.CharField()
+
+
+class PartyIn(serializers.Serializer):
+    student_name = serializers.CharField(max_length=50)
+    grade = serializers.CharField(max_length=20)
+    class_name = serializers.CharField(max_length=30)
+    role = serializers.ChoiceField(PartyRole.choices)
+    family_notified_at = serializers.DateTimeField(required=False, allow_null=True, default=None)
+
+
+class VersionIn(serializers.Serializer):
+    version = serializers.IntegerField(required=False, allow_null=True, default=None)
+
+
+class OpenIn(VersionIn):
+    opened_on = serializers.DateField()
+
+
+class DetermineIn(VersionIn):
+    determination = serializers.ChoiceField(Determination.choices)
+    kinds = serializers.ListField(
+        child=serializers.ChoiceField(BullyingKind.choices), required=False, default=list
+    )
+    severity = serializers.ChoiceField([("", "")] + IncidentSeverity.choices, required=False, default="")
+    determined_on = serializers.DateField()
+    findings = serializers.CharField()
+
+
+class MeasureIn(serializers.Serializer):
+    party = serializers.IntegerField()
+    kind = serializers.ChoiceField(MeasureKind.choices)
+    decided_on = serializers.DateField()
+    notes = serializers.CharField(required=False, allow_blank=True, default="")
+
+
+class SupportIn(serializers.Serializer):
+    party = serializers.IntegerField()
+    kind = serializers.ChoiceField(SupportKind.choices)
+    held_on = serializers.DateField()
+    provided_by = serializers.CharField(max_length=50)
+    notes = serializers.CharField(required=False, allow_blank=True, default="")
+
+
+class FollowUpIn(serializers.Serializer):
+    due_on = serializers.DateField()
+
+
+class FollowUpDoneIn(serializers.Serializer):
+    follow_up = serializers.IntegerField()
+    done_on = serializers.DateField()
+    notes = serializers.CharField()
+
+
+class AppealIn(serializers.Serializer):
+    filed_on = serializers.DateField()
+    filed_by = serializers.CharField(max_length=50)
+    grounds = serializers.CharField()
+
+
+class DecideAppealIn(serializers.Serializer):
+    appeal = serializers.IntegerField()
+    status = serializers.ChoiceField([AppealStatus.UPHELD, AppealStatus.CHANGED])
+    outcome = serializers.CharField()
+
+
+class CloseIn(VersionIn):
+    closing_summary = serializers.CharField()
+
+
+class VoidIn(serializers.Serializer):
+    reason = serializers.CharField()
+
+
+Handler = role_permission(permissions.handles_incidents, _("您的岗位不能办理欺凌事件。"))
+Logger = role_permission(permissions.can_log_incident, _("您不是本校成员。"))
+
+
+class IncidentViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+    """Incidents of this school. Writes go through the lifecycle actions, one endpoint per step."""
+
+    serializer_class = IncidentSerializer
+    filterset_fields = ["stage", "source", "severity", "determination"]
+    ordering_fields = ["occurred_at", "code", "stage"]
+
+    def get_permissions(self):
+        extra = Logger if self.action in ("list", "retrieve", "create") else Handler
+        return [IsAuthenticated(), SiteAccess(), extra()]
+
+    def get_queryset(self):
+        member = membership(self.request)
+        incidents = Incident.objects.prefetch_related("parties")
+        if not permissions.is_admin(member):
+            incidents = incidents.filter(voided_at__isnull=True)
+        if not permissions.handles_incidents(member):
+            incidents = incidents.filter(created_by=self.request.user)
+        return incidents
+
+    def get_object(self):
+        incident = get_object_or_404(Incident.objects.prefetch_related("parties"), pk=self.kwargs["pk"])
+        if not permissions.can_view_incident(membership(self.request), self.request.user, incident):
+            raise NotFound(_("未找到该事件。"))
+        return incident
+
+    def _run(self, request, pk, serializer_class, run):
+        incident = get_object_or_404(self.get_queryset(), pk=pk)
+        data = serializer_class(data=request.data)
+        data.is_valid(raise_exception=True)
+        result = run(incident, data.validated_data)
+        incident.refresh_from_db()
+        body = IncidentSerializer(incident, context={"request": request}).data
+        if result is not None and not isinstance(result, Incident):
+            body = {"id": result.pk, "incident": body}
+        return Response(body, status=status.HTTP_200_OK)
+
+    def create(self, request):
+        data = RecordIn(data=request.data)
+        data.is_valid(raise_exception=True)
+        incident = actions.record_incident(acting_user=request.user, **data.validated_data)
+        return Response(IncidentSerializer(incident, context={"request": request}).data, status=201)
+
+    def _party(self, incident, pk):
+        return get_object_or_404(IncidentParty, incident=incident, pk=pk)
+
+    @action(detail=True, methods=["post"])
+    def parties(self, request, pk=None):
+        return self._run(
+            request, pk, PartyIn, lambda i, d: actions.add_party(acting_user=request.user, incident=i, **d)
+        )
+
+    @action(detail=True, methods=["post"], url_path="open")
+    def open_investigation(self, request, pk=None):
+        return self._run(request, pk, OpenIn, lambda i, d: actions.open_investigation(
+            acting_user=request.user, incident=i, opened_on=d["opened_on"], expected_version=d["version"]))  # fmt: skip
+
+    @action(detail=True, methods=["post"])
+    def determine(self, request, pk=None):
+        return self._run(request, pk, DetermineIn, lambda i, d: actions.determine(
+            acting_user=request.user, incident=i, determination=d["determination"], kinds=d["kinds"],
+            severity=d["severity"], determined_on=d["determined_on"], findings=d["findings"],
+            expected_version=d["version"]))  # fmt: skip
+
+    @action(detail=True, methods=["post"])
+    def measures(self, request, pk=None):
+        return self._run(request, pk, MeasureIn, lambda i, d: actions.add_measure(
+            acting_user=request.user, party=self._party(i, d["party"]), kind=d["kind"], decided_on=d["decided_on"],
+            notes=d["notes"]))  # fmt: skip
+
+    @action(detail=True, methods=["post"])
+    def support(self, request, pk=None):
+        return self._run(request, pk, SupportIn, lambda i, d: actions.add_support(
+            acting_user=request.user, party=self._party(i, d["party"]), kind=d["kind"], held_on=d["held_on"],
+            provided_by=d["provided_by"], notes=d["notes"]))  # fmt: skip
+
+    @action(detail=True, methods=["post"], url_path="follow-ups")
+    def follow_ups(self, request, pk=None):
+        return self._run(request, pk, FollowUpIn, lambda i, d: actions.schedule_follow_up(
+            acting_user=request.user, incident=i, due_on=d["due_on"]))  # fmt: skip
+
+    @action(detail=True, methods=["post"], url_path="follow-ups/done")
+    def follow_up_done(self, request, pk=None):
+        return self._run(request, pk, FollowUpDoneIn, lambda i, d: actions.complete_follow_up(
+            acting_user=request.user, follow_up=get_object_or_404(FollowUp, incident=i, pk=d["follow_up"]),
+            done_on=d["done_on"], notes=d["notes"]))  # fmt: skip
+
+    @action(detail=True, methods=["post"])
+    def appeals(self, request, pk=None):
+        return self._run(request, pk, AppealIn, lambda i, d: actions.file_appeal(
+            acting_user=request.user, incident=i, **d))  # fmt: skip
+
+    @action(detail=True, methods=["post"], url_path="appeals/decide")
+    def decide_appeal(self, request, pk=None):
+        return self._run(request, pk, DecideAppealIn, lambda i, d: actions.decide_appeal(
+            acting_user=request.user, appeal=get_object_or_404(DeterminationAppeal, incident=i, pk=d["appeal"]),
+            status=d["status"], outcome=d["outcome"]))  # fmt: skip
+
+    @action(detail=True, methods=["post"])
+    def close(self, request, pk=None):
+        return self._run(request, pk, CloseIn, lambda i, d: actions.close(
+            acting_user=request.user, incident=i, closing_summary=d["closing_summary"],
+            expected_version=d["version"]))  # fmt: skip
+
+    @action(detail=True, methods=["post"])
+    def void(self, request, pk=None):
+        return self._run(request, pk, VoidIn, lambda i, d: actions.void(
+            acting_user=request.user, incident=i, reason=d["reason"]))  # fmt: skip
+
+    @action(detail=True, methods=["post"], url_path="report-upward")
+    def report_upward(self, request, pk=None):
+        return self._run(request, pk, serializers.Serializer, lambda i, d: actions.mark_reported_upward(
+            acting_user=request.user, incident=i))  # fmt: skip
