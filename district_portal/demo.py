@@ -14,6 +14,8 @@ from oversight.models import Campaign, Phase
 from schools.models import (
     Activity,
     ActivityKind,
+    BullyingKind,
+    Determination,
     GovernanceMember,
     GroupRole,
     Hazard,
@@ -21,9 +23,11 @@ from schools.models import (
     HazardPlace,
     HazardStatus,
     Incident,
+    IncidentParty,
     IncidentSeverity,
     IncidentSource,
     IncidentStage,
+    PartyRole,
 )
 from tenants.actions.provisioning import SchoolSpec, create_school
 from tenants.models import DistrictMembership, School, SchoolMembership, User
@@ -225,18 +229,33 @@ def seed_school_records(school: School, index: int) -> None:
                 ]
             )  # fmt: skip
         if index % 3 == 0 and not Incident.objects.exists():
-            now = timezone.now()
-            Incident.objects.create(
-                code=f"{school.slug.upper()[:6]}-2022-001", source=IncidentSource.TEACHER,
-                occurred_at=now - dt.timedelta(days=3), place="操场", summary="课间两名学生发生推搡，一方有言语侮辱。",
-                stage=IncidentStage.INVESTIGATING, opened_on=(now - dt.timedelta(days=2)).date(),
-            )  # fmt: skip
-            Incident.objects.create(
-                code=f"{school.slug.upper()[:6]}-2022-002", source=IncidentSource.ANONYMOUS,
-                occurred_at=now - dt.timedelta(days=20), place="宿舍" if school.boarding else "厕所",
-                summary="匿名举报称有学生多次被索要零花钱。", stage=IncidentStage.HANDLING,
-                severity=IncidentSeverity.REPEATED, opened_on=(now - dt.timedelta(days=19)).date(),
-            )  # fmt: skip
+            seed_incidents(school)
+
+
+def seed_incidents(school: School) -> None:
+    """Two incidents per seeded school: one whose investigation is overdue, one being handled."""
+    now = timezone.now()
+    today = timezone.localdate()
+    late = Incident.objects.create(
+        code=f"{today.year}-001", source=IncidentSource.TEACHER, reporter="值周教师",
+        occurred_at=now - dt.timedelta(days=13), place="操场", summary="课间两名学生发生推搡，一方有言语侮辱。",
+        stage=IncidentStage.INVESTIGATING, opened_on=today - dt.timedelta(days=12),
+        investigation_due_on=today - dt.timedelta(days=2),
+    )  # fmt: skip
+    IncidentParty.objects.create(incident=late, student_name="学生甲", grade="四年级", class_name="四年级2班",
+                                 role=PartyRole.PERPETRATOR)  # fmt: skip
+    IncidentParty.objects.create(incident=late, student_name="学生乙", grade="四年级", class_name="四年级2班",
+                                 role=PartyRole.VICTIM, family_notified_at=now - dt.timedelta(days=12))  # fmt: skip
+    handled = Incident.objects.create(
+        code=f"{today.year}-002", source=IncidentSource.ANONYMOUS, occurred_at=now - dt.timedelta(days=20),
+        place="宿舍" if school.boarding else "厕所", summary="匿名举报称有学生多次被索要零花钱。",
+        stage=IncidentStage.HANDLING, opened_on=today - dt.timedelta(days=19),
+        investigation_due_on=today - dt.timedelta(days=9), determination=Determination.BULLYING,
+        kinds=[BullyingKind.PROPERTY], severity=IncidentSeverity.REPEATED, determined_on=today - dt.timedelta(days=12),
+        findings="经调查，多次索要财物属实。",
+    )  # fmt: skip
+    IncidentParty.objects.create(incident=handled, student_name="学生丙", grade="五年级", class_name="五年级1班",
+                                 role=PartyRole.PERPETRATOR)  # fmt: skip
 
 
 def seed_demo() -> list[DemoLogin]:

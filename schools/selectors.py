@@ -16,7 +16,7 @@ def semester_start(today=None):
 
 def dashboard_figures(today=None) -> dict:
     today = today or timezone.localdate()
-    open_incidents = Incident.objects.exclude(stage=IncidentStage.CLOSED).filter(voided_reason="")
+    open_incidents = Incident.objects.exclude(stage=IncidentStage.CLOSED).filter(voided_at__isnull=True)
     open_hazards = Hazard.objects.filter(status__in=[HazardStatus.OPEN, HazardStatus.RECTIFYING])
     return {
         "open_incidents": open_incidents.count(),

@@ -313,3 +313,13 @@ def test_another_schools_user_cannot_touch_an_incident(admin, client_for, alpha)
         == 403
     )
     assert latest(alpha).voided_at is None
+
+
+def test_the_dashboard_lists_an_overdue_investigation(admin, alpha):
+    record(admin)
+    incident = latest(alpha)
+    step(admin, incident, "open", opened_on=(TODAY - dt.timedelta(days=1)).isoformat(), version=1)
+    with tenant_context(alpha):
+        Incident.objects.filter(pk=incident.pk).update(investigation_due_on=TODAY - dt.timedelta(days=1))
+    page = admin.get("/").content.decode()
+    assert "调查认定逾期" in page and incident.code in page

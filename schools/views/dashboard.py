@@ -2,6 +2,7 @@ from django.shortcuts import render
 
 from oversight.selectors import current_phase, next_phase
 from schools.models import GovernanceMember
+from schools.overdue import overdue_items
 from schools.selectors import dashboard_figures
 from tenants.access import inspector_view, public_view
 
@@ -11,6 +12,7 @@ def school_home(request):
     """The school dashboard: what is open, what is overdue, where the campaign stands.
     Figures only, no names, so the school's assigned inspectors may read it too."""
     context = dashboard_figures()
+    context["overdue"] = overdue_items(getattr(request, "membership", None))
     context["current_phase"] = current_phase()
     context["next_phase"] = next_phase()
     context["membership"] = getattr(request, "membership", None)
