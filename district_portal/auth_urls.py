@@ -4,6 +4,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import path
 from django.views.i18n import set_language
 
+from api.tokens import tokens_page
 from tenants.access import public_view
 
 urlpatterns = [
@@ -26,4 +27,5 @@ urlpatterns = [
         name="password_reset_complete",
     ),
     path("i18n/setlang/", public_view(set_language), name="set_language"),
+    path("tokens/", tokens_page, name="api-tokens"),
 ]
