@@ -75,6 +75,7 @@ AUTH_USER_MODEL = "tenants.User"
 MIDDLEWARE = [
     "tenants.middleware.SchoolHostMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    "district_portal.middleware.SecurityHeadersMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "district_portal.middleware.ChosenLanguageMiddleware",

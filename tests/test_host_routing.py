@@ -62,3 +62,12 @@ def test_pages_are_chinese_even_for_an_english_browser(client_for):
     response = client_for(None, "alpha").get("/accounts/login/", HTTP_ACCEPT_LANGUAGE="en-US,en;q=0.9")
     assert response["Content-Language"] == "zh-hans"
     assert "登录" in response.content.decode()
+
+
+def test_pages_forbid_inline_scripts_and_framing(client_for):
+    response = client_for(None, "alpha").get("/accounts/login/")
+    policy = response["Content-Security-Policy"]
+    script_src = next(part for part in policy.split(";") if part.strip().startswith("script-src"))
+    assert "'unsafe-inline'" not in script_src and "frame-ancestors 'none'" in policy
+    assert response["X-Frame-Options"] == "DENY"
+    assert "<script>" not in response.content.decode()
