@@ -66,6 +66,8 @@ TENANT_DOMAIN_MODEL = "tenants.Domain"
 # New schools are cloned from this schema, which every migrate brings up to date.
 TENANT_BASE_SCHEMA = "school_template"
 TENANT_CREATION_FAKES_MIGRATIONS = True
+# Send `SET search_path` only when the schema changes, not before every query.
+TENANT_LIMIT_SET_CALLS = True
 PUBLIC_SCHEMA_URLCONF = "district_portal.urls_district"
 ROOT_URLCONF = "district_portal.urls_school"
 DATABASE_ROUTERS = ["django_tenants.routers.TenantSyncRouter"]
@@ -100,6 +102,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "district_portal.context_processors.site",
+                "schools.context_processors.school_nav",
             ],
         },
     },
@@ -137,10 +140,11 @@ if CACHE_URL and CACHE_URL.startswith("redis"):
 elif CACHE_URL and CACHE_URL.startswith("locmem"):
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 else:
+    _cache_dir = CACHE_URL[len("file://") :] if CACHE_URL and CACHE_URL.startswith("file://") else ""
     CACHES = {
         "default": {
             "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
-            "LOCATION": str(VAR_DIR / "cache"),
+            "LOCATION": _cache_dir or str(VAR_DIR / "cache"),
         }
     }
 
@@ -229,6 +233,7 @@ if CELERY_BROKER_URL is None:
         "data_folder_out": str(_queue_dir),
         "processed_folder": str(VAR_DIR / "celery" / "processed"),
         "store_processed": False,
+        "control_folder": str(VAR_DIR / "celery" / "control"),
     }
 else:
     CELERY_BROKER_TRANSPORT_OPTIONS = {}

@@ -1,0 +1,1 @@
+"""Benchmarks, each on its own throwaway database: `python -m bench --scale small|full`."""
