@@ -41,3 +41,23 @@ class ApiToken(models.Model):
             user=user, school=school, name=name, prefix=key[:8], key_hash=cls.hash(key)
         )
         return token, key
+
+
+class IdempotencyRecord(models.Model):
+    """The first answer to a POST carrying an Idempotency-Key, replayed to retries of it."""
+
+    scope = models.CharField(max_length=64)  # host + caller, hashed
+    key = models.CharField(max_length=100)
+    path = models.CharField(max_length=300)
+    status_code = models.PositiveSmallIntegerField(null=True)
+    content_type = models.CharField(max_length=100, blank=True)
+    body = models.BinaryField(blank=True)
+    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+
+    class Meta:
+        verbose_name = _("幂等请求记录")
+        verbose_name_plural = _("幂等请求记录")
+        constraints = [models.UniqueConstraint(fields=["scope", "key"], name="unique_idempotency_key")]
+
+    def __str__(self):
+        return f"{self.key} {self.path}"

@@ -40,7 +40,9 @@ def test_an_anonymous_tip_goes_to_a_closed_incident_through_the_api(api):
 
     admin = api("alpha_admin")
     tip_id = admin.api_get("tips/").json()["results"][0]["id"]
-    created = admin.api_post(f"tips/{tip_id}/triage/", {"occurred_at": ago(2), "place": "宿舍", "summary": "宿舍欺负"})
+    created = admin.api_post(
+        f"tips/{tip_id}/triage/", {"occurred_at": ago(2), "place": "宿舍", "summary": "宿舍欺负"}
+    )
     assert created.status_code == 201
     incident = created.json()
     assert incident["stage"] == "intake" and incident["source"] == "anonymous"
@@ -112,3 +114,25 @@ def test_a_wrong_receipt_code_gets_404_with_nothing_inside(api):
     response = api(None).api_post("public/tips/lookup/", {"code": "AAAA-BBBB-CCCC-DDDD-EEEE"})
     assert response.status_code == 404
     assert set(response.json()) == {"code", "message", "errors"}
+
+
+def test_a_retried_create_with_the_same_idempotency_key_creates_nothing_new(client_for):
+    from django_tenants.utils import tenant_context
+
+    from schools.models import Incident
+    from tenants.models import School
+
+    admin = client_for("alpha_admin", "alpha")
+    data = {"source": "teacher", "occurred_at": ago(1), "place": "走廊", "summary": "推搡"}
+
+    def post(path="/api/v1/incidents/", key="retry-1"):
+        return admin.post(path, data, content_type="application/json", HTTP_IDEMPOTENCY_KEY=key)
+
+    first, second = post(), post()
+    assert first.status_code == second.status_code == 201
+    assert first.json() == second.json() and second["Idempotent-Replay"] == "true"
+    with tenant_context(School.objects.get(slug="alpha")):
+        assert Incident.objects.filter(pk=first.json()["id"]).count() == 1
+        assert Incident.objects.filter(summary="推搡").count() == 1
+    assert post("/api/v1/tips/1/close/").status_code == 422  # the same key on another request
+    assert post(key="retry-2").json()["id"] != first.json()["id"]
