@@ -139,6 +139,7 @@ class IncidentViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets
     """Incidents of this school. Writes go through the lifecycle actions, one endpoint per step."""
 
     serializer_class = IncidentSerializer
+    queryset = Incident.objects.none()  # for the schema; get_queryset narrows by role
     filterset_fields = ["stage", "source", "severity", "determination"]
     ordering_fields = ["occurred_at", "code", "stage"]
 

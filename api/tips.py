@@ -2,6 +2,7 @@
 
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext_lazy as _
+from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, serializers, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import NotFound, Throttled
@@ -69,6 +70,7 @@ class PublicTipSubmit(APIView):
     permission_classes = [AllowAny]
     authentication_classes = []
 
+    @extend_schema(request=TipIn, responses={201: dict})
     def post(self, request):
         if not throttle.allow(request, "tip", per_client=5, per_school=200):
             raise Throttled(detail=_("提交太频繁，请稍后再试。"))
@@ -85,6 +87,7 @@ class PublicTipLookup(APIView):
     permission_classes = [AllowAny]
     authentication_classes = []
 
+    @extend_schema(request=LookupIn, responses={200: dict})
     def post(self, request):
         if not throttle.allow(request, "tip-lookup", per_client=30, per_school=2000):
             raise Throttled(detail=_("查询太频繁，请稍后再试。"))

@@ -1,14 +1,9 @@
 from django.urls import path
-from drf_spectacular.views import SpectacularAPIView
 
 from api import views
-from tenants.access import public_view
+from api.schema import schema_view
 
 urlpatterns = [
     path("v1/schools/", views.SchoolList.as_view(), name="api-schools"),
-    path(
-        "schema/",
-        public_view(SpectacularAPIView.as_view(urlconf="district_portal.urls_district")),
-        name="api-schema",
-    ),
+    path("schema/", schema_view("district_portal.urls_district"), name="api-schema"),
 ]

@@ -1,5 +1,6 @@
 """Settings, read from the environment with safe local defaults (see the README's table)."""
 
+import os
 from pathlib import Path
 
 import dj_database_url
@@ -131,6 +132,9 @@ if not _db.get("NAME"):
 # A socket URI (postgresql://postgres:@/db?host=/path) carries its host in the query string.
 if "?host=" in DATABASE_URL and not _db.get("HOST"):
     _db["HOST"] = DATABASE_URL.split("?host=", 1)[1].split("&", 1)[0]
+# Each test run gets its own database, so two runs on one server (two developers, or a
+# developer and CI) never drop each other's.
+_db["TEST"] = {"NAME": f"test_{_db['NAME']}_{os.getpid()}"}
 DATABASES = {"default": _db}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
