@@ -39,8 +39,10 @@ bench: install
 lint: install
 	$(BIN)/ruff check . && $(BIN)/ruff format --check .
 
+# Only the "django" domain (no djangojs): every string lands in district_portal/locale/ (LOCALE_PATHS).
 messages: install
-	cd district_portal && ../$(BIN)/django-admin makemessages -l en -l zh_Hans --ignore "*/migrations/*" && ../$(BIN)/django-admin compilemessages
+	$(BIN)/python manage.py makemessages -d django -l en -l zh_Hans --ignore ".venv/*" --ignore "var/*" --ignore "*/migrations/*" --ignore "tests/*" --ignore "bench/*" --ignore "*.egg-info/*"
+	$(BIN)/python manage.py compilemessages --ignore ".venv/*"
 
 clean:
 	rm -rf var/ .pytest_cache

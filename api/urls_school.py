@@ -1,13 +1,21 @@
 from django.urls import include, path
 from rest_framework.routers import DefaultRouter
 
-from api import incidents, tips, views
+from api import campaigns, care, governance, incidents, records, tips, views
 from api.schema import schema_view
 
 router = DefaultRouter(trailing_slash=True)
 router.include_root_view = False
 router.register("incidents", incidents.IncidentViewSet, basename="api-incident")
 router.register("tips", tips.TipViewSet, basename="api-tip")
+router.register("reports", campaigns.ReportViewSet, basename="api-report")
+router.register("care", care.CareEntryViewSet, basename="api-care")
+router.register("ledger", records.HazardViewSet, basename="api-hazard")
+router.register("activities", records.ActivityViewSet, basename="api-activity")
+router.register("governance/members", governance.MemberViewSet, basename="api-governance-member")
+router.register("governance/duties", governance.DutyViewSet, basename="api-governance-duty")
+router.register("governance/documents", governance.DocumentViewSet, basename="api-governance-document")
+router.register("governance/published", governance.PublishedInfoViewSet, basename="api-governance-published")
 
 urlpatterns = [
     path("v1/me/", views.MyMembership.as_view(), name="api-me"),

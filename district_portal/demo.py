@@ -124,6 +124,7 @@ def seed_campaign() -> Campaign:
                 "ends_on": end,
                 "report_due_on": due,
                 "goals": goals,
+                "accepts_until": due + dt.timedelta(days=20),
             },
         )
     return campaign
@@ -266,7 +267,95 @@ def seed_demo() -> list[DemoLogin]:
     for index, school in enumerate(schools):
         with transaction.atomic():
             seed_school_records(school, index)
+    seed_phase_reports(schools)
     return demo_logins(schools)
+
+
+# How each demo school reported seed 004's four phases (one letter per phase):
+# A on time, accepted · S on time, awaiting review · L late, accepted · l late, awaiting review ·
+# R on time, returned (awaiting the revision) · V returned, revised, accepted · X extension, then
+# on time within it · E exempted · M missing.
+REPORT_PLAN = {
+    "xuejia": "AAAA", "longhu": "AAVS", "hehai": "ALAS", "sanjing": "VAAR", "xinqiao": "AlAM",
+    "chunjiang": "XAAS", "xuejia-mid": "AMlS", "luoxi": "LAAX", "xinbei-high": "ASAM", "binjiang": "AARS",
+    "xinbei-vocational": "MlMM", "xinbei-special": "EEEA",
+}  # fmt: skip
+REPORT_TEXT = {
+    "work": "按照区教育局专项行动部署，学校召开专题会议，开展主题班会、法治讲座和全校问卷调查，"
+    "对重点部位开展排查并建立台账，逐项落实整改。",
+    "problems": "个别重点部位监控覆盖仍有盲区；放学后校门外学生聚集现象需持续关注。",
+    "next_steps": "完善课间和放学时段巡查，开展家校共育专题家长会，巩固整治成效。",
+}
+
+
+def seed_phase_reports(schools: list[School]) -> None:
+    """Seed 004's campaign with a realistic mix of submissions, through the same actions the pages
+    use (times set in 2022). Idempotent: a school and phase with any record already is left alone."""
+    from oversight import actions as district
+    from oversight.models import PhaseExemption, PhaseExtension, PhaseSubmission
+    from schools.actions import reports
+
+    name, year = CAMPAIGN_2022
+    campaign = Campaign.objects.get(name=name, year=year)
+    phases = list(campaign.phases.order_by("order"))
+    bureau = User.objects.get(username="bureau_staff")
+    tz = timezone.get_default_timezone()
+
+    def moment(day: dt.date) -> dt.datetime:
+        return dt.datetime(day.year, day.month, day.day, 10, tzinfo=tz)
+
+    def submit(school, phase, day, text):
+        admin = User.objects.get(username=f"{school.slug}_admin")
+        with tenant_context(school):
+            report = reports.start_report(acting_user=admin, phase=phase)
+            report = reports.save_draft(
+                acting_user=admin, report=report, figures={}, reasons={}, sections=text
+            )
+            with transaction.atomic():
+                return reports.write_submission(acting_user=admin, report=report, now=moment(day))
+
+    def review(submission, verdict, day, comment=""):
+        if verdict == "accept":
+            district.accept_submission(acting_user=bureau, submission=submission, comment=comment)
+        else:
+            district.return_submission(acting_user=bureau, submission=submission, comment=comment)
+        PhaseSubmission.objects.filter(pk=submission.pk).update(reviewed_at=moment(day))
+
+    for school in schools:
+        plan = REPORT_PLAN.get(school.slug)
+        if plan is None:
+            continue
+        for phase, letter in zip(phases, plan, strict=True):
+            touched = (
+                PhaseSubmission.objects.filter(school=school, phase=phase).exists()
+                or PhaseExemption.objects.filter(school=school, phase=phase).exists()
+                or PhaseExtension.objects.filter(school=school, phase=phase).exists()
+            )
+            if touched or letter == "M":
+                continue
+            due = phase.report_due_on
+            if letter == "E":
+                district.grant_exemption(acting_user=bureau, phase=phase, school=school,
+                                         reason="特殊教育学校按区教育局安排另行报送")  # fmt: skip
+                continue
+            if letter == "X":
+                district.grant_extension(acting_user=bureau, phase=phase, school=school,
+                                         due_on=due + dt.timedelta(days=10), reason="寄宿制学校封闭管理，资料整理延后")  # fmt: skip
+                submission = submit(school, phase, due + dt.timedelta(days=6), REPORT_TEXT)
+                review(submission, "accept", due + dt.timedelta(days=8))
+                continue
+            late = letter in "Ll"
+            day = due + dt.timedelta(days=4) if late else due - dt.timedelta(days=3)
+            text = dict(REPORT_TEXT) if letter not in "RV" else {"work": "已开展宣传教育和排查工作。"}
+            submission = submit(school, phase, day, text)
+            if letter in "AL":
+                review(submission, "accept", day + dt.timedelta(days=2))
+            elif letter in "RV":
+                review(submission, "return", day + dt.timedelta(days=1),
+                       "工作总结过于简略，请补充排查台账整改情况和具体数据。")  # fmt: skip
+                if letter == "V":
+                    revised = submit(school, phase, day + dt.timedelta(days=5), REPORT_TEXT)
+                    review(revised, "accept", day + dt.timedelta(days=6))
 
 
 def demo_logins(schools: list[School]) -> list[DemoLogin]:

@@ -194,6 +194,11 @@ STATIC_URL = "/static/"
 STATIC_ROOT = VAR_DIR / "staticfiles"
 STATIC_ROOT.mkdir(parents=True, exist_ok=True)  # whitenoise serves from the finders; it only wants the folder
 STATICFILES_DIRS = []
+STATICFILES_FINDERS = [
+    "django.contrib.staticfiles.finders.FileSystemFinder",
+    "django.contrib.staticfiles.finders.AppDirectoriesFinder",
+    "oversight.staticfiles.PlotlyFinder",  # plotly.min.js from the installed plotly package
+]
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"},
@@ -249,6 +254,10 @@ CELERY_BEAT_SCHEDULE = {
     "deliver-pending-notices": {
         "task": "schools.tasks.deliver_pending_notices_everywhere",
         "schedule": crontab(minute="*/15"),
+    },
+    "phase-report-reminders": {
+        "task": "oversight.tasks.send_phase_reminders",
+        "schedule": crontab(hour=8, minute=0),
     },
 }
 

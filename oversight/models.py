@@ -1,15 +1,46 @@
-"""The district layer: campaigns (专项行动) and their phases. Phases are data, not code."""
+"""The district layer: campaigns (专项行动) and their phases. Phases are data, not code.
 
+A phase's report is written in the school's schema (schools.models.reports); what reaches this
+schema is a de-identified PhaseSubmission row: figures, status, server timestamps and hashes."""
+
+import datetime as dt
+
+from django.conf import settings
+from django.contrib.postgres.fields import ArrayField
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
+
+from oversight.reporting import default_template, template_problems
+from tenants.models import SchoolKind
+
+SCHOOL_KIND_CHOICES = SchoolKind.choices
+
+
+class CampaignScope(models.TextChoices):
+    ALL = "all", _("全区所有学校")
+    CHOSEN = "chosen", _("指定学校")
+    KINDS = "kinds", _("按学段类型")
 
 
 class Campaign(models.Model):
     name = models.CharField(_("专项行动名称"), max_length=200)
     year = models.PositiveSmallIntegerField(_("年度"))
     description = models.TextField(_("总体要求"), blank=True)
+    scope = models.CharField(
+        _("参加范围"), max_length=10, choices=CampaignScope.choices, default=CampaignScope.ALL
+    )
+    schools = models.ManyToManyField(
+        "tenants.School", blank=True, related_name="campaigns", verbose_name=_("指定学校")
+    )
+    kinds = ArrayField(
+        models.CharField(max_length=20, choices=SCHOOL_KIND_CHOICES), default=list, blank=True,
+        verbose_name=_("学段类型"),
+    )  # fmt: skip
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -21,6 +52,24 @@ class Campaign(models.Model):
     def __str__(self):
         return f"{self.year} {self.name}"
 
+    def clean(self):
+        if self.scope == CampaignScope.KINDS and not self.kinds:
+            raise ValidationError({"kinds": _("按学段类型确定范围时，请至少选择一种学段类型。")})
+
+    def schools_in_scope(self):
+        """The schools expected to report: active schools the scope names (never the public schema)."""
+        from tenants.models import School, SchoolStatus
+
+        schools = School.objects.exclude(schema_name="public").filter(status=SchoolStatus.ACTIVE)
+        if self.scope == CampaignScope.CHOSEN:
+            return schools.filter(pk__in=self.schools.values("pk"))
+        if self.scope == CampaignScope.KINDS:
+            return schools.filter(kind__in=self.kinds)
+        return schools
+
+    def includes(self, school) -> bool:
+        return self.schools_in_scope().filter(pk=school.pk).exists()
+
 
 class Phase(models.Model):
     campaign = models.ForeignKey(Campaign, on_delete=models.PROTECT, related_name="phases")
@@ -31,6 +80,11 @@ class Phase(models.Model):
     ends_on = models.DateField(_("结束日期"))
     report_due_on = models.DateField(_("报告截止日期"))
     grace_days = models.PositiveSmallIntegerField(_("宽限天数"), default=0)
+    accepts_until = models.DateField(
+        _("逾期补报截止日期"), null=True, blank=True,
+        help_text=_("截止日期（含宽限）之后仍接收迟报的最后一天；留空则逾期后须经延期方可提交。"),
+    )  # fmt: skip
+    report_template = models.JSONField(_("报告模板"), default=default_template, blank=True)
 
     class Meta:
         verbose_name = _("阶段")
@@ -52,6 +106,149 @@ class Phase(models.Model):
             raise ValidationError({"ends_on": _("结束日期不能早于开始日期。")})
         if self.starts_on and self.report_due_on and self.report_due_on < self.starts_on:
             raise ValidationError({"report_due_on": _("报告截止日期不能早于阶段开始日期。")})
+        if self.accepts_until and self.report_due_on and self.accepts_until < self.report_due_on:
+            raise ValidationError({"accepts_until": _("逾期补报截止日期不能早于报告截止日期。")})
+        problems = template_problems(self.report_template)
+        if problems:
+            raise ValidationError({"report_template": problems})
+
+    @property
+    def on_time_until(self) -> dt.date:
+        """The last day a report counts as on time (due date plus grace days)."""
+        return self.report_due_on + dt.timedelta(days=self.grace_days)
+
+    @property
+    def closes_on(self) -> dt.date:
+        """The last day the phase accepts a first submission without an extension."""
+        return max(self.ends_on, self.on_time_until, self.accepts_until or self.on_time_until)
+
+    def figure_keys(self) -> list[str]:
+        return list((self.report_template or {}).get("figures", []))
+
+    def sections(self) -> list[dict]:
+        return list((self.report_template or {}).get("sections", []))
+
+
+class PhaseExtension(models.Model):
+    """延期: a school may report later than the phase's due date. Never edited; a later grant wins."""
+
+    phase = models.ForeignKey(Phase, on_delete=models.PROTECT, related_name="extensions")
+    school = models.ForeignKey("tenants.School", on_delete=models.PROTECT, related_name="+")
+    due_on = models.DateField(_("延期后截止日期"))
+    reason = models.TextField(_("延期原因"))
+    granted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+"
+    )
+    granted_at = models.DateTimeField(_("批准时间"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("延期")
+        verbose_name_plural = _("延期")
+        ordering = ["phase", "school", "-granted_at", "-id"]
+
+    def __str__(self):
+        return f"{self.phase} · {self.school} → {self.due_on}"
+
+
+class PhaseExemption(models.Model):
+    """免报: the school is not expected to report this phase (counted apart from late and missing)."""
+
+    phase = models.ForeignKey(Phase, on_delete=models.PROTECT, related_name="exemptions")
+    school = models.ForeignKey("tenants.School", on_delete=models.PROTECT, related_name="+")
+    reason = models.TextField(_("免报原因"))
+    granted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+"
+    )
+    granted_at = models.DateTimeField(_("批准时间"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("免报")
+        verbose_name_plural = _("免报")
+        constraints = [models.UniqueConstraint(fields=["phase", "school"], name="unique_phase_exemption")]
+
+    def __str__(self):
+        return f"{self.phase} · {self.school}"
+
+
+class SubmissionStatus(models.TextChoices):
+    SUBMITTED = "submitted", _("待审核")
+    RETURNED = "returned", _("已退回")
+    ACCEPTED = "accepted", _("已通过")
+
+
+GENESIS_HASH = "0" * 64
+
+
+class PhaseSubmission(models.Model):
+    """The de-identified summary of one submitted version of a school's phase report.
+
+    Figures, status and server timestamps only — never narrative text or names. `content_hash`
+    is the SHA-256 of the school-side report's canonical content chained to `prev_hash`, the
+    school's previous submission; `manage.py verify_submissions` recomputes the chains."""
+
+    school = models.ForeignKey("tenants.School", on_delete=models.PROTECT, related_name="phase_submissions")
+    phase = models.ForeignKey(Phase, on_delete=models.PROTECT, related_name="submissions")
+    version = models.PositiveSmallIntegerField(_("版本"))
+    report_id = models.PositiveBigIntegerField(_("学校报告编号"))
+    figures = models.JSONField(_("统计数据"), default=dict)
+    overridden = models.JSONField(_("经修改的统计项"), default=list, blank=True)
+    status = models.CharField(
+        _("状态"), max_length=20, choices=SubmissionStatus.choices, default=SubmissionStatus.SUBMITTED
+    )
+    submitted_at = models.DateTimeField(_("提交时间"))
+    submitted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+"
+    )
+    content_hash = models.CharField(_("内容哈希"), max_length=64)
+    prev_hash = models.CharField(_("前一提交哈希"), max_length=64)
+    reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    reviewed_at = models.DateTimeField(_("审核时间"), null=True, blank=True)
+    review_comment = models.TextField(_("审核意见"), blank=True)
+
+    class Meta:
+        verbose_name = _("阶段报告提交")
+        verbose_name_plural = _("阶段报告提交")
+        ordering = ["school", "phase", "version"]
+        constraints = [
+            models.UniqueConstraint(fields=["school", "phase", "version"], name="unique_submission_version"),
+            models.UniqueConstraint(fields=["content_hash"], name="unique_submission_hash"),
+            models.CheckConstraint(
+                condition=~Q(status="returned") | ~Q(review_comment=""), name="returned_has_comment"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.school} · {self.phase} · v{self.version}"
+
+
+class ReminderKind(models.TextChoices):
+    BEFORE = "before", _("截止前提醒")
+    DUE_TODAY = "due_today", _("当日提醒")
+    OVERDUE = "overdue", _("逾期提醒")
+
+
+class PhaseReminder(models.Model):
+    """One reminder sent to one school for one phase on one day, so beat can run twice safely."""
+
+    phase = models.ForeignKey(Phase, on_delete=models.PROTECT, related_name="reminders")
+    school = models.ForeignKey("tenants.School", on_delete=models.PROTECT, related_name="+")
+    kind = models.CharField(_("提醒类型"), max_length=20, choices=ReminderKind.choices)
+    sent_on = models.DateField(_("发送日期"))
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("报告提醒")
+        verbose_name_plural = _("报告提醒")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["phase", "school", "kind", "sent_on"], name="unique_phase_reminder"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.phase} · {self.school} · {self.kind} · {self.sent_on}"
 
 
 class DistrictSettings(models.Model):
@@ -67,6 +264,8 @@ class DistrictSettings(models.Model):
     accountability_challenge_days = models.PositiveSmallIntegerField(_("问责复核期限（天）"), default=30)
     class_meetings_per_semester = models.PositiveSmallIntegerField(_("每班每学期主题班会（次）"), default=2)
     surveys_per_semester = models.PositiveSmallIntegerField(_("每学期全校问卷调查（次）"), default=1)
+    report_reminder_days = models.PositiveSmallIntegerField(_("阶段报告截止前提醒（天）"), default=3)
+    overdue_reminder_every_days = models.PositiveSmallIntegerField(_("逾期后每隔几天再提醒"), default=7)
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:

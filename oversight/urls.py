@@ -1,7 +1,19 @@
 from django.urls import path
 
-from oversight import views
+from oversight import campaign_views, views
 
 urlpatterns = [
     path("", views.district_home, name="home"),
+    path("campaigns/", campaign_views.campaign_list, name="campaign-list"),
+    path("campaigns/new/", campaign_views.campaign_new, name="campaign-new"),
+    path("campaigns/<int:pk>/", campaign_views.campaign_detail, name="campaign-detail"),
+    path("campaigns/<int:pk>/phases/", campaign_views.phase_new, name="phase-new"),
+    path("campaigns/<int:pk>/monthly/", campaign_views.monthly_new, name="phase-monthly"),
+    path("campaigns/<int:pk>/export.xlsx", campaign_views.campaign_export, name="campaign-export"),
+    path("phases/<int:pk>/", campaign_views.phase_detail, name="phase-detail"),
+    path("phases/<int:pk>/extensions/", campaign_views.phase_extend, name="phase-extend"),
+    path("phases/<int:pk>/exemptions/", campaign_views.phase_exempt, name="phase-exempt"),
+    path("submissions/<int:pk>/", campaign_views.submission_detail, name="submission-detail"),
+    path("submissions/<int:pk>/accept/", campaign_views.submission_accept, name="submission-accept"),
+    path("submissions/<int:pk>/return/", campaign_views.submission_return, name="submission-return"),
 ]

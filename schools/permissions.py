@@ -75,6 +75,18 @@ def care_entries_visible_to(membership, queryset):
     return queryset.none()
 
 
+def can_keep_care_for_class(membership, class_name: str) -> bool:
+    """May put a student of this class on the care list (or move an entry to it): admins and
+    committee for any class, a 班主任 for their own classes only."""
+    if is_admin(membership) or is_committee_member(membership):
+        return True
+    return (
+        membership is not None
+        and membership.post == StaffPost.HEAD_TEACHER
+        and class_name in membership.class_list()
+    )
+
+
 def can_manage_records(membership) -> bool:
     """Ledger, activities, governance: admins, handlers and committee members."""
     return handles_incidents(membership)

@@ -1,6 +1,7 @@
 from django.urls import path
 
-from schools.views import dashboard, incidents, tips
+from schools.views import activities, care, dashboard, governance, incidents, ledger, tips
+from schools.views import reports as phase_reports
 
 urlpatterns = [
     path("", dashboard.school_home, name="home"),
@@ -28,4 +29,60 @@ urlpatterns = [
     path("incidents/<int:pk>/close/", incidents.close, name="incident-close"),
     path("incidents/<int:pk>/void/", incidents.void, name="incident-void"),
     path("incidents/<int:pk>/report-upward/", incidents.report_upward, name="incident-report-upward"),
+    path("ledger/", ledger.hazard_list, name="hazard-list"),
+    path("ledger/new/", ledger.hazard_new, name="hazard-new"),
+    path("ledger/export.xlsx", ledger.hazard_export, name="hazard-export"),
+    path("ledger/<int:pk>/", ledger.hazard_detail, name="hazard-detail"),
+    path("ledger/<int:pk>/edit/", ledger.hazard_edit, name="hazard-edit"),
+    path("ledger/<int:pk>/status/", ledger.hazard_move, name="hazard-move"),
+    path("ledger/<int:pk>/void/", ledger.hazard_void, name="hazard-void"),
+    path("activities/", activities.activity_list, name="activity-list"),
+    path("activities/new/", activities.activity_new, name="activity-new"),
+    path("activities/<int:pk>/", activities.activity_detail, name="activity-detail"),
+    path("activities/<int:pk>/edit/", activities.activity_edit, name="activity-edit"),
+    path("activities/<int:pk>/evidence/", activities.activity_add_evidence, name="activity-add-evidence"),
+    path(
+        "activities/<int:pk>/evidence/<int:evidence_pk>/",
+        activities.evidence_file,
+        name="activity-evidence-file",
+    ),
+    path("activities/<int:pk>/void/", activities.activity_void, name="activity-void"),
+    path("governance/", governance.governance, name="governance"),
+    path("governance/members/", governance.add_member, name="governance-add-member"),
+    path("governance/members/<int:pk>/", governance.member_detail, name="governance-member"),
+    path(
+        "governance/members/<int:pk>/deactivate/",
+        governance.deactivate_member,
+        name="governance-deactivate-member",
+    ),
+    path("governance/published/", governance.set_published_info, name="governance-published"),
+    path("governance/duties/", governance.add_duty, name="governance-add-duty"),
+    path("governance/duties/<int:pk>/", governance.duty_detail, name="governance-duty"),
+    path(
+        "governance/duties/<int:pk>/deactivate/",
+        governance.deactivate_duty,
+        name="governance-deactivate-duty",
+    ),
+    path("governance/documents/", governance.upload_document, name="governance-upload-document"),
+    path("governance/documents/<int:pk>/file/", governance.document_file, name="governance-document-file"),
+    path("care/", care.care_list, name="care-list"),
+    path("care/new/", care.care_new, name="care-new"),
+    path("care/<int:pk>/", care.care_detail, name="care-detail"),
+    path("care/<int:pk>/edit/", care.care_edit, name="care-edit"),
+    path("care/<int:pk>/talks/", care.care_add_talk, name="care-add-talk"),
+    path("care/<int:pk>/close/", care.care_close, name="care-close"),
+    path("care/<int:pk>/void/", care.care_void, name="care-void"),
+    path("reports/", phase_reports.report_list, name="report-list"),
+    path("reports/phase/<int:phase_pk>/", phase_reports.report_phase, name="report-phase"),
+    path("reports/phase/<int:phase_pk>/compare/", phase_reports.report_compare, name="report-compare"),
+    path("reports/summary/<int:campaign_pk>.docx", phase_reports.summary_docx, name="report-summary"),
+    path("reports/<int:pk>/", phase_reports.report_detail, name="report-detail"),
+    path("reports/<int:pk>/save/", phase_reports.report_save, name="report-save"),
+    path("reports/<int:pk>/submit/", phase_reports.report_submit, name="report-submit"),
+    path("reports/<int:pk>/attachments/", phase_reports.report_attach, name="report-attach"),
+    path(
+        "reports/<int:pk>/attachments/<int:attachment_pk>/",
+        phase_reports.attachment_file,
+        name="report-attachment",
+    ),
 ]

@@ -62,13 +62,38 @@ SCHOOL_RULES = {
         "appeals", "decide-appeal", "close", "void", "report-upward"]},
     "api-tip-list": HANDLERS, "api-tip-detail": HANDLERS, "api-tip-reply": HANDLERS, "api-tip-triage": HANDLERS,
     "api-tip-close": HANDLERS,
+    **{f"api-care-{name}": CARE for name in ["list", "detail", "edit", "talks", "close", "void"]},
+    **{f"api-governance-{kind}-{name}": MEMBERS for kind in ["member", "duty", "document"]
+       for name in ["list", "detail"]},
+    **{f"api-governance-{kind}-{name}": HANDLERS for kind in ["member", "duty"] for name in ["edit", "deactivate"]},
+    "api-governance-published-list": MEMBERS,
+    "api-hazard-list": MEMBERS, "api-hazard-detail": MEMBERS,
+    **{f"api-hazard-{name}": HANDLERS for name in ["edit", "move", "void"]},
+    "api-activity-list": MEMBERS, "api-activity-detail": MEMBERS,
+    **{f"api-activity-{name}": HANDLERS for name in ["edit", "evidence", "void"]},
+    # phase reports: records managers fill them in, only the school admin submits
+    **{name: HANDLERS for name in ["report-list", "report-phase", "report-compare", "report-summary", "report-detail",
+                                   "report-save", "report-attach", "report-attachment", "api-report-list",
+                                   "api-report-detail", "api-report-save"]},
+    "report-submit": {"alpha_admin"}, "api-report-submit": {"alpha_admin"},
 }  # fmt: skip
 DISTRICT_RULES = {
     "home": DISTRICT, "api-schools": DISTRICT, "api-schema": EVERYONE, "api-tokens": DISTRICT,
     "login": EVERYONE, "logout": EVERYONE, "password_reset": EVERYONE, "password_reset_done": EVERYONE,
     "password_reset_confirm": EVERYONE, "password_reset_complete": EVERYONE, "set_language": EVERYONE,
+    # campaigns: inspectors read progress; only bureau staff set up, grant and review.
+    **{name: DISTRICT for name in ["campaign-list", "campaign-detail", "campaign-export", "phase-detail",
+                                   "submission-detail", "api-campaign-list", "api-campaign-detail",
+                                   "api-campaign-progress",
+                                   "api-submission-list", "api-submission-detail"]},
+    **{name: {"bureau_staff", "bureau_admin"} for name in ["campaign-new", "phase-new", "phase-monthly", "phase-extend",
+                                                           "phase-exempt", "submission-accept", "submission-return",
+                                                           "api-campaign-monthly", "api-campaign-phases", "api-submission-accept",
+                                                           "api-submission-return"]},
 }  # fmt: skip
 ADMIN_RULE = {"bureau_admin"}
+# Posting to these would log the visitor out or switch their language for the rest of the run.
+SESSION_CHANGING = {"logout", "set_language"}
 
 
 def routes(urlconf):
@@ -136,10 +161,25 @@ def samples():
             "care": CareEntry.objects.create(student_name="某", grade="三年级", class_name="三年级1班", signs=["dazed"],
                                              next_review_on=today + dt.timedelta(days=7)).pk,
         }  # fmt: skip
+    from tests.campaign_helpers import at, seed_campaign, submit
+
+    campaign = seed_campaign()
+    submission = submit("alpha", campaign.phases.get(order=1), at(dt.date(2022, 3, 1)))
+    ids.update(
+        campaign=campaign.pk, phase=submission.phase_id, submission=submission.pk, report=submission.report_id
+    )
     return ids
 
 
 def kwargs_for(name, ids):
+    if name in ("report-phase", "report-compare"):
+        return {"phase_pk": ids["phase"]}
+    if name == "report-summary":
+        return {"campaign_pk": ids["campaign"]}
+    if name == "report-attachment":
+        return {"pk": ids["report"], "attachment_pk": 1}
+    if name in ("phase-new", "phase-monthly"):
+        return {"pk": ids["campaign"]}
     if name == "password_reset_confirm":
         return {"uidb64": "MQ", "token": "set-password"}
     if name == "activity-evidence-file":
@@ -148,7 +188,9 @@ def kwargs_for(name, ids):
         return {"pk": ids["document"]}
     family = name.removeprefix("api-").split("-")[0]
     key = {"incident": "incident", "tip": "tip", "hazard": "hazard", "activity": "activity", "care": "care",
-           "governance": "member" if "member" in name else "duty"}.get(family)  # fmt: skip
+           "governance": "member" if "member" in name else "document" if "document" in name else "duty",
+           "campaign": "campaign", "phase": "phase", "submission": "submission", "report": "report",
+           }.get(family)  # fmt: skip
     return {"pk": ids[key]} if key else {}
 
 
@@ -160,6 +202,8 @@ def is_refused(response) -> bool:
 
 
 def check(client_for, slug, urlconf, rules, visitors, ids):
+    """GET every route as every visitor; where GET is not the route's method (405), POST an empty
+    form instead — a refused visitor must be refused before the form is even read."""
     wrong = []
     clients = {visitor: client_for(visitor, slug) for visitor in visitors}
     for name, namespace in routes(urlconf):
@@ -173,14 +217,23 @@ def check(client_for, slug, urlconf, rules, visitors, ids):
         for visitor in visitors:
             client = clients[visitor]
             response = client.get(url)
+            if response.status_code == 405 and name not in SESSION_CHANGING:
+                response = client.post(url, {})
+            # The API hides objects a member may not see behind 404.
             refused = is_refused(response) or (
                 response.status_code == 404 and url.startswith("/api/") and visitor
             )
             if refused == (visitor in allowed):
-                wrong.append(f"{url} as {visitor}: {response.status_code}")
-            if visitor not in allowed and response.status_code not in (405,):
+                wrong.append(
+                    f"{response.request['REQUEST_METHOD']} {url} as {visitor}: {response.status_code}"
+                )
+            if (
+                visitor not in allowed
+                and response.request["REQUEST_METHOD"] == "GET"
+                and name not in SESSION_CHANGING
+            ):
                 post = client.post(url, {})
-                if not (is_refused(post) or post.status_code == 404):
+                if not (is_refused(post) or post.status_code in (404, 405)):
                     wrong.append(f"POST {url} as {visitor}: {post.status_code}")
     return wrong
 

@@ -1,0 +1,218 @@
+"""Campaigns, phases, progress and review over the API (district host), and the school's phase
+reports (school host): the same actions, rules and role checks as the pages."""
+
+from django.db import connection
+from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext_lazy as _
+from rest_framework import mixins, serializers, viewsets
+from rest_framework.decorators import action
+from rest_framework.permissions import BasePermission, IsAuthenticated
+from rest_framework.response import Response
+
+from api.permissions import SiteAccess, role_permission
+from oversight import actions as district
+from oversight.models import Campaign, CampaignScope, Phase, PhaseSubmission
+from oversight.progress import campaign_progress
+from oversight.reporting import check_template, default_template
+from schools import permissions
+from schools.actions import reports as school_actions
+from schools.models import PhaseReport
+from tenants.access import DISTRICT
+from tenants.models import School
+
+
+class PhaseSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Phase
+        fields = ["id", "campaign", "order", "name", "goals", "starts_on", "ends_on", "report_due_on", "grace_days",
+                  "accepts_until", "report_template"]  # fmt: skip
+        read_only_fields = ["campaign", "order"]
+
+
+class CampaignSerializer(serializers.ModelSerializer):
+    phases = PhaseSerializer(many=True, read_only=True)
+
+    class Meta:
+        model = Campaign
+        fields = ["id", "name", "year", "description", "scope", "kinds", "schools", "phases"]
+
+
+class CampaignIn(serializers.Serializer):
+    name = serializers.CharField(max_length=200)
+    year = serializers.IntegerField(min_value=2000, max_value=2100)
+    description = serializers.CharField(required=False, allow_blank=True, default="")
+    scope = serializers.ChoiceField(CampaignScope.choices, default=CampaignScope.ALL)
+    schools = serializers.PrimaryKeyRelatedField(many=True, queryset=School.objects.exclude(schema_name="public"),
+                                                 required=False, default=list)  # fmt: skip
+    kinds = serializers.ListField(child=serializers.CharField(), required=False, default=list)
+
+
+class PhaseIn(serializers.Serializer):
+    name = serializers.CharField(max_length=100)
+    goals = serializers.CharField(required=False, allow_blank=True, default="")
+    starts_on = serializers.DateField()
+    ends_on = serializers.DateField()
+    report_due_on = serializers.DateField()
+    grace_days = serializers.IntegerField(min_value=0, max_value=60, default=0)
+    accepts_until = serializers.DateField(required=False, allow_null=True, default=None)
+    report_template = serializers.JSONField(required=False, default=default_template)
+
+    def validate_report_template(self, value):
+        check_template(value)
+        return value
+
+
+class MonthlyIn(serializers.Serializer):
+    first_month = serializers.DateField()
+    months = serializers.IntegerField(min_value=1, max_value=24)
+    due_day = serializers.IntegerField(min_value=1, max_value=28, default=10)
+    grace_days = serializers.IntegerField(min_value=0, max_value=30, default=0)
+
+
+class BureauWrites(BasePermission):
+    """Inspectors may read progress; only bureau staff change campaigns or review."""
+
+    message = _("此操作仅限教育局工作人员。")
+
+    def has_permission(self, request, view):
+        return request.method in ("GET", "HEAD", "OPTIONS") or request.user.is_bureau
+
+
+class CampaignViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+    site_access = DISTRICT
+    permission_classes = [IsAuthenticated, SiteAccess, BureauWrites]
+    serializer_class = CampaignSerializer
+    queryset = Campaign.objects.prefetch_related("phases", "schools")
+
+    def create(self, request):
+        data = CampaignIn(data=request.data)
+        data.is_valid(raise_exception=True)
+        campaign = district.create_campaign(acting_user=request.user, **data.validated_data)
+        return Response(CampaignSerializer(campaign).data, status=201)
+
+    @action(detail=True, methods=["post"])
+    def phases(self, request, pk=None):
+        data = PhaseIn(data=request.data)
+        data.is_valid(raise_exception=True)
+        phase = district.add_phase(
+            acting_user=request.user, campaign=self.get_object(), **data.validated_data
+        )
+        return Response(PhaseSerializer(phase).data, status=201)
+
+    @action(detail=True, methods=["post"])
+    def monthly(self, request, pk=None):
+        data = MonthlyIn(data=request.data)
+        data.is_valid(raise_exception=True)
+        phases = district.generate_monthly_phases(acting_user=request.user, campaign=self.get_object(),
+                                                  **data.validated_data)  # fmt: skip
+        return Response(PhaseSerializer(phases, many=True).data, status=201)
+
+    @action(detail=True, methods=["get"])
+    def progress(self, request, pk=None):
+        progress = campaign_progress(self.get_object())
+        return Response({
+            "total": progress.total.as_dict(),
+            "phases": [{"id": p.pk, "name": p.name, **t.as_dict()} for p, t in progress.phase_rows()],
+            "matrix": [{"school": s.pk, "name": s.name, "cells": [
+                {"phase": c.phase_id, "state": c.state, "status": c.status, "version": c.version,
+                 "submission": c.submission_id, "due_on": c.due_on} for c in cells]}
+                for s, cells in progress.rows()],
+        })  # fmt: skip
+
+
+class SubmissionSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = PhaseSubmission
+        fields = ["id", "school", "phase", "version", "figures", "overridden", "status", "submitted_at",
+                  "content_hash", "prev_hash", "reviewed_at", "review_comment"]  # fmt: skip
+
+
+class ReviewIn(serializers.Serializer):
+    comment = serializers.CharField(required=False, allow_blank=True, default="")
+
+
+class SubmissionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+    site_access = DISTRICT  # inspectors read figures; BureauWrites keeps review to bureau staff
+    permission_classes = [IsAuthenticated, SiteAccess, BureauWrites]
+    serializer_class = SubmissionSerializer
+    queryset = PhaseSubmission.objects.order_by("school", "phase", "version")
+    filterset_fields = ["phase", "school", "status"]
+
+    def _review(self, request, run):
+        data = ReviewIn(data=request.data)
+        data.is_valid(raise_exception=True)
+        submission = run(self.get_object(), data.validated_data["comment"])
+        return Response(SubmissionSerializer(submission).data)
+
+    @action(detail=True, methods=["post"])
+    def accept(self, request, pk=None):
+        return self._review(request, lambda s, c: district.accept_submission(
+            acting_user=request.user, submission=s, comment=c))  # fmt: skip
+
+    @action(detail=True, methods=["post"], url_path="return", url_name="return")
+    def return_(self, request, pk=None):
+        return self._review(request, lambda s, c: district.return_submission(
+            acting_user=request.user, submission=s, comment=c))  # fmt: skip
+
+
+class ReportSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = PhaseReport
+        fields = ["id", "phase", "number", "previous", "prefilled", "figures", "overrides", "sections",
+                  "submitted_at", "content_hash", "prev_hash", "version"]  # fmt: skip
+
+
+class StartIn(serializers.Serializer):
+    phase = serializers.PrimaryKeyRelatedField(queryset=Phase.objects.all())
+
+
+class SaveIn(serializers.Serializer):
+    # Figures stay raw here: the action refuses non-numeric and negative ones with its own message.
+    figures = serializers.DictField(child=serializers.JSONField(), required=False, default=dict)
+    reasons = serializers.DictField(
+        child=serializers.CharField(allow_blank=True), required=False, default=dict
+    )
+    sections = serializers.DictField(
+        child=serializers.CharField(allow_blank=True), required=False, default=dict
+    )
+    version = serializers.IntegerField(required=False, allow_null=True, default=None)
+
+
+Manager = role_permission(permissions.can_manage_records, _("您的岗位不能填报阶段报告。"))
+Submitter = role_permission(permissions.is_admin, _("只有学校管理员（第一责任人）可以提交阶段报告。"))
+
+
+class ReportViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+    """This school's phase reports (every version). Submission time is always the server's."""
+
+    serializer_class = ReportSerializer
+    queryset = PhaseReport.objects.order_by("phase", "number")
+    filterset_fields = ["phase"]
+
+    def get_permissions(self):
+        # By route, not self.action: a GET on the POST-only submit route has no action but the same door.
+        match = getattr(self.request, "resolver_match", None)
+        extra = Submitter if match is not None and match.url_name == "api-report-submit" else Manager
+        return [IsAuthenticated(), SiteAccess(), extra()]
+
+    def create(self, request):
+        data = StartIn(data=request.data)
+        data.is_valid(raise_exception=True)
+        report = school_actions.start_report(acting_user=request.user, phase=data.validated_data["phase"])
+        return Response(ReportSerializer(report).data, status=201)
+
+    @action(detail=True, methods=["post"])
+    def save(self, request, pk=None):
+        data = SaveIn(data=request.data)
+        data.is_valid(raise_exception=True)
+        d = data.validated_data
+        report = school_actions.save_draft(acting_user=request.user, report=self.get_object(), figures=d["figures"],
+                                           reasons=d["reasons"], sections=d["sections"], expected_version=d["version"])  # fmt: skip
+        return Response(ReportSerializer(report).data)
+
+    @action(detail=True, methods=["post"])
+    def submit(self, request, pk=None):
+        submission = school_actions.submit_report(acting_user=request.user, report=self.get_object())
+        report = get_object_or_404(PhaseReport, pk=submission.report_id)
+        return Response({"report": ReportSerializer(report).data, "submission": SubmissionSerializer(submission).data,
+                         "school": connection.tenant.pk})  # fmt: skip
