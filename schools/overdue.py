@@ -9,7 +9,6 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from schools import permissions
-
 from schools.models import (
     AppealStatus,
     CareEntry,
@@ -89,8 +88,12 @@ def overdue_items(membership, today: date | None = None, now: datetime | None = 
                 f"/ledger/{hazard.pk}/",
             )
         )
-    care = permissions.care_entries_visible_to(membership, CareEntry.objects.filter(live, closed_on__isnull=True))
-    care_due = care.filter(next_review_on__lt=today).count() if permissions.can_see_care_list(membership) else 0
+    care = permissions.care_entries_visible_to(
+        membership, CareEntry.objects.filter(live, closed_on__isnull=True)
+    )
+    care_due = (
+        care.filter(next_review_on__lt=today).count() if permissions.can_see_care_list(membership) else 0
+    )
     if care_due:
         items.append(
             OverdueItem(_("重点关注学生待研判"), _("%(n)s 名学生") % {"n": care_due}, today, "/care/")
