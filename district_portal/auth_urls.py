@@ -6,9 +6,18 @@ from django.views.i18n import set_language
 
 from api.tokens import tokens_page
 from tenants.access import public_view
+from tenants.forms import GuardedAuthenticationForm
 
 urlpatterns = [
-    path("login/", public_view(auth_views.LoginView.as_view(redirect_authenticated_user=True)), name="login"),
+    path(
+        "login/",
+        public_view(
+            auth_views.LoginView.as_view(
+                redirect_authenticated_user=True, authentication_form=GuardedAuthenticationForm
+            )
+        ),
+        name="login",
+    ),
     path("logout/", public_view(auth_views.LogoutView.as_view()), name="logout"),
     path("password-reset/", public_view(auth_views.PasswordResetView.as_view()), name="password_reset"),
     path(

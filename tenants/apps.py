@@ -7,4 +7,4 @@ class TenantsConfig(AppConfig):
     verbose_name = _("学校与用户")
 
     def ready(self):
-        from tenants import signals  # noqa: F401  (cache invalidation on save)
+        from tenants import login_guard, signals  # noqa: F401  (lock-out counters; cache invalidation on save)

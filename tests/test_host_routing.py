@@ -71,3 +71,19 @@ def test_pages_forbid_inline_scripts_and_framing(client_for):
     assert "'unsafe-inline'" not in script_src and "frame-ancestors 'none'" in policy
     assert response["X-Frame-Options"] == "DENY"
     assert "<script>" not in response.content.decode()
+
+
+def test_repeated_wrong_passwords_lock_the_account_for_a_while(client_for):
+    client = client_for(None, "alpha")
+    for _ in range(5):
+        client.post("/accounts/login/", {"username": "alpha_admin", "password": "wrong"})
+    response = client.post(
+        "/accounts/login/", {"username": "alpha_admin", "password": "correct-horse-battery"}
+    )
+    assert response.status_code == 200
+    assert "登录失败次数过多，已暂时锁定" in response.content.decode()
+    assert client.get("/").status_code == 302  # still not logged in
+    other = client_for(None, "alpha").post(
+        "/accounts/login/", {"username": "alpha_gate", "password": "correct-horse-battery"}
+    )
+    assert other.status_code == 302  # another account is unaffected
