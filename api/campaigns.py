@@ -2,17 +2,18 @@
 reports (school host): the same actions, rules and role checks as the pages."""
 
 from django.db import connection
-from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext_lazy as _
+from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, serializers, viewsets
 from rest_framework.decorators import action
+from rest_framework.generics import get_object_or_404
 from rest_framework.permissions import BasePermission, IsAuthenticated
 from rest_framework.response import Response
 
 from api.permissions import SiteAccess, role_permission
 from oversight import actions as district
 from oversight.models import Campaign, CampaignScope, Phase, PhaseSubmission
-from oversight.progress import campaign_progress
+from oversight.progress import Tally, campaign_progress
 from oversight.reporting import check_template, default_template
 from schools import permissions
 from schools.actions import reports as school_actions
@@ -69,6 +70,40 @@ class MonthlyIn(serializers.Serializer):
     grace_days = serializers.IntegerField(min_value=0, max_value=30, default=0)
 
 
+# The schema of the progress answer (campaign_progress, as the view lays it out).
+TallySerializer = type("TallySerializer", (serializers.Serializer,), {
+    **{name: serializers.IntegerField() for name in Tally.__dataclass_fields__},
+    "completeness": serializers.FloatField(allow_null=True, help_text="% of expected reports submitted"),
+    "timeliness": serializers.FloatField(allow_null=True, help_text="% of expected reports on time"),
+})  # fmt: skip
+
+
+class PhaseTallySerializer(TallySerializer):
+    id = serializers.IntegerField()
+    name = serializers.CharField()
+
+
+class ProgressCellSerializer(serializers.Serializer):
+    phase = serializers.IntegerField()
+    state = serializers.CharField()
+    status = serializers.CharField(help_text="review state of the latest version; empty before any")
+    version = serializers.IntegerField()
+    submission = serializers.IntegerField(allow_null=True)
+    due_on = serializers.DateField()
+
+
+class ProgressRowSerializer(serializers.Serializer):
+    school = serializers.IntegerField()
+    name = serializers.CharField()
+    cells = ProgressCellSerializer(many=True)
+
+
+class ProgressSerializer(serializers.Serializer):
+    total = TallySerializer()
+    phases = PhaseTallySerializer(many=True)
+    matrix = ProgressRowSerializer(many=True)
+
+
 class BureauWrites(BasePermission):
     """Inspectors may read progress; only bureau staff change campaigns or review."""
 
@@ -84,12 +119,14 @@ class CampaignViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets
     serializer_class = CampaignSerializer
     queryset = Campaign.objects.prefetch_related("phases", "schools")
 
+    @extend_schema(request=CampaignIn, responses={201: CampaignSerializer})
     def create(self, request):
         data = CampaignIn(data=request.data)
         data.is_valid(raise_exception=True)
         campaign = district.create_campaign(acting_user=request.user, **data.validated_data)
         return Response(CampaignSerializer(campaign).data, status=201)
 
+    @extend_schema(request=PhaseIn, responses={201: PhaseSerializer})
     @action(detail=True, methods=["post"])
     def phases(self, request, pk=None):
         data = PhaseIn(data=request.data)
@@ -99,7 +136,8 @@ class CampaignViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets
         )
         return Response(PhaseSerializer(phase).data, status=201)
 
-    @action(detail=True, methods=["post"])
+    @extend_schema(request=MonthlyIn, responses={201: PhaseSerializer(many=True)})
+    @action(detail=True, methods=["post"], pagination_class=None)  # a plain list of the new phases
     def monthly(self, request, pk=None):
         data = MonthlyIn(data=request.data)
         data.is_valid(raise_exception=True)
@@ -107,6 +145,7 @@ class CampaignViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets
                                                   **data.validated_data)  # fmt: skip
         return Response(PhaseSerializer(phases, many=True).data, status=201)
 
+    @extend_schema(responses={200: ProgressSerializer})
     @action(detail=True, methods=["get"])
     def progress(self, request, pk=None):
         progress = campaign_progress(self.get_object())
@@ -144,11 +183,13 @@ class SubmissionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewse
         submission = run(self.get_object(), data.validated_data["comment"])
         return Response(SubmissionSerializer(submission).data)
 
+    @extend_schema(request=ReviewIn, responses={200: SubmissionSerializer})
     @action(detail=True, methods=["post"])
     def accept(self, request, pk=None):
         return self._review(request, lambda s, c: district.accept_submission(
             acting_user=request.user, submission=s, comment=c))  # fmt: skip
 
+    @extend_schema(request=ReviewIn, responses={200: SubmissionSerializer})
     @action(detail=True, methods=["post"], url_path="return", url_name="return")
     def return_(self, request, pk=None):
         return self._review(request, lambda s, c: district.return_submission(
@@ -178,6 +219,12 @@ class SaveIn(serializers.Serializer):
     version = serializers.IntegerField(required=False, allow_null=True, default=None)
 
 
+class ReportSubmittedSerializer(serializers.Serializer):
+    report = ReportSerializer()
+    submission = SubmissionSerializer()
+    school = serializers.IntegerField()
+
+
 Manager = role_permission(permissions.can_manage_records, _("您的岗位不能填报阶段报告。"))
 Submitter = role_permission(permissions.is_admin, _("只有学校管理员（第一责任人）可以提交阶段报告。"))
 
@@ -195,12 +242,14 @@ class ReportViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.G
         extra = Submitter if match is not None and match.url_name == "api-report-submit" else Manager
         return [IsAuthenticated(), SiteAccess(), extra()]
 
+    @extend_schema(request=StartIn, responses={201: ReportSerializer})
     def create(self, request):
         data = StartIn(data=request.data)
         data.is_valid(raise_exception=True)
         report = school_actions.start_report(acting_user=request.user, phase=data.validated_data["phase"])
         return Response(ReportSerializer(report).data, status=201)
 
+    @extend_schema(request=SaveIn, responses={200: ReportSerializer})
     @action(detail=True, methods=["post"])
     def save(self, request, pk=None):
         data = SaveIn(data=request.data)
@@ -210,6 +259,7 @@ class ReportViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.G
                                            reasons=d["reasons"], sections=d["sections"], expected_version=d["version"])  # fmt: skip
         return Response(ReportSerializer(report).data)
 
+    @extend_schema(request=None, responses={200: ReportSubmittedSerializer})
     @action(detail=True, methods=["post"])
     def submit(self, request, pk=None):
         submission = school_actions.submit_report(acting_user=request.user, report=self.get_object())

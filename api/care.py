@@ -2,11 +2,12 @@
 see every entry, a 班主任 only the classes they teach, everyone else nothing."""
 
 from django.core.exceptions import ValidationError
-from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
+from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, serializers, viewsets
 from rest_framework.decorators import action
+from rest_framework.generics import get_object_or_404
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 
@@ -50,12 +51,12 @@ class TalkIn(serializers.Serializer):
     outcome = serializers.CharField()
 
 
-class CloseIn(serializers.Serializer):
+class CareCloseIn(serializers.Serializer):
     closed_on = serializers.DateField()
     version = serializers.IntegerField(required=False, allow_null=True, default=None)
 
 
-class VoidIn(serializers.Serializer):
+class CareVoidIn(serializers.Serializer):
     reason = serializers.CharField()
 
 
@@ -86,11 +87,13 @@ class CareEntryViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewset
     def _answer(self, entry, status=200):
         return Response(CareEntrySerializer(self.get_queryset().get(pk=entry.pk)).data, status=status)
 
+    @extend_schema(request=EntryIn, responses={201: CareEntrySerializer})
     def create(self, request):
         data = self._input(EntryIn)
         self._check_class(data["class_name"])
         return self._answer(actions.add_entry(acting_user=request.user, **data), status=201)
 
+    @extend_schema(request=EditIn, responses={200: CareEntrySerializer})
     @action(detail=True, methods=["post"])
     def edit(self, request, pk=None):
         entry = get_object_or_404(self.get_queryset(), pk=pk)
@@ -101,21 +104,24 @@ class CareEntryViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewset
             actions.edit_entry(acting_user=request.user, entry=entry, expected_version=version, **data)
         )
 
+    @extend_schema(request=TalkIn, responses={201: CareEntrySerializer})
     @action(detail=True, methods=["post"])
     def talks(self, request, pk=None):
         entry = get_object_or_404(self.get_queryset(), pk=pk)
         actions.add_talk(acting_user=request.user, entry=entry, **self._input(TalkIn))
         return self._answer(entry, status=201)
 
+    @extend_schema(request=CareCloseIn, responses={200: CareEntrySerializer})
     @action(detail=True, methods=["post"])
     def close(self, request, pk=None):
         entry = get_object_or_404(self.get_queryset(), pk=pk)
-        data = self._input(CloseIn)
+        data = self._input(CareCloseIn)
         return self._answer(actions.close_entry(acting_user=request.user, entry=entry, closed_on=data["closed_on"],
                                                 expected_version=data["version"]))  # fmt: skip
 
+    @extend_schema(request=CareVoidIn, responses={204: None})
     @action(detail=True, methods=["post"])
     def void(self, request, pk=None):
         entry = get_object_or_404(self.get_queryset(), pk=pk)
-        actions.void_entry(acting_user=request.user, entry=entry, **self._input(VoidIn))
+        actions.void_entry(acting_user=request.user, entry=entry, **self._input(CareVoidIn))
         return Response(status=204)

@@ -2,7 +2,9 @@
 
 Actions raise Django's ValidationError; a stale edit becomes 409 so clients can tell it apart."""
 
+from django.core.exceptions import PermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
+from django.http import Http404
 from django.utils.translation import gettext as _
 from rest_framework import exceptions, status
 from rest_framework.response import Response
@@ -19,6 +21,12 @@ def _field_errors(detail) -> dict:
 
 
 def handle(exc, context):
+    # Django's own 404 and 403 (get_object_or_404, …) get the same shape as DRF's. Http404's text
+    # names the model in English ("No Activity matches the given query."): say "not found" instead.
+    if isinstance(exc, Http404):
+        exc = exceptions.NotFound()
+    elif isinstance(exc, PermissionDenied):
+        exc = exceptions.PermissionDenied(*exc.args)
     if isinstance(exc, StaleEdit):
         return Response(
             {

@@ -1,10 +1,12 @@
 """Governance over the API: the leadership group, the responsibility list, the published
 contacts and the versioned documents. Everyone in the school reads; managers write."""
 
-from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext_lazy
+from drf_spectacular.openapi import AutoSchema
+from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, serializers, viewsets
 from rest_framework.decorators import action
+from rest_framework.generics import get_object_or_404
 from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.permissions import SAFE_METHODS, IsAuthenticated
 from rest_framework.response import Response
@@ -103,10 +105,12 @@ class MemberViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.G
     filterset_fields = ["group_role", "active"]
     permission_classes = [IsAuthenticated, ReadOrManage]
 
+    @extend_schema(request=MemberIn, responses={201: MemberSerializer})
     def create(self, request):
         member = actions.add_member(acting_user=request.user, **_input(request, MemberIn))
         return Response(MemberSerializer(member).data, status=201)
 
+    @extend_schema(request=MemberEditIn, responses={200: MemberSerializer})
     @action(detail=True, methods=["post"])
     def edit(self, request, pk=None):
         data = _input(request, MemberEditIn)
@@ -115,6 +119,7 @@ class MemberViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.G
                                      expected_version=version, **data)  # fmt: skip
         return Response(MemberSerializer(member).data)
 
+    @extend_schema(request=VersionIn, responses={200: MemberSerializer})
     @action(detail=True, methods=["post"])
     def deactivate(self, request, pk=None):
         data = _input(request, VersionIn)
@@ -129,10 +134,12 @@ class DutyViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Gen
     filterset_fields = ["post", "active"]
     permission_classes = [IsAuthenticated, ReadOrManage]
 
+    @extend_schema(request=DutyIn, responses={201: DutySerializer})
     def create(self, request):
         return Response(DutySerializer(actions.add_duty(acting_user=request.user, **_input(request, DutyIn))).data,
                         status=201)  # fmt: skip
 
+    @extend_schema(request=DutyEditIn, responses={200: DutySerializer})
     @action(detail=True, methods=["post"])
     def edit(self, request, pk=None):
         data = _input(request, DutyEditIn)
@@ -141,6 +148,7 @@ class DutyViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Gen
                                  expected_version=version, **data)  # fmt: skip
         return Response(DutySerializer(item).data)
 
+    @extend_schema(request=VersionIn, responses={200: DutySerializer})
     @action(detail=True, methods=["post"])
     def deactivate(self, request, pk=None):
         data = _input(request, VersionIn)
@@ -158,22 +166,33 @@ class DocumentViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets
     permission_classes = [IsAuthenticated, ReadOrManage]
     parser_classes = [MultiPartParser, FormParser]
 
+    @extend_schema(request=DocumentIn, responses={201: DocumentSerializer})
     def create(self, request):
         document = actions.upload_document(acting_user=request.user, **_input(request, DocumentIn))
         return Response(DocumentSerializer(document).data, status=201)
+
+
+class OneObjectSchema(AutoSchema):
+    """For a viewset whose `list` answers one object, not a list of them."""
+
+    def _is_list_view(self, serializer=None):
+        return False
 
 
 class PublishedInfoViewSet(viewsets.ViewSet):
     """The responsible person, 法治副校长, hotline and mailbox shown on the public 公示 page."""
 
     permission_classes = [IsAuthenticated, ReadOrManage]
+    schema = OneObjectSchema()
     serializer_class = PublishedIn
 
+    @extend_schema(responses={200: PublishedIn})
     def list(self, request):
         school = request.school
         return Response({"principal": school.principal, "legal_vice_principal": school.legal_vice_principal,
                          "hotline": school.hotline, "mailbox": school.mailbox})  # fmt: skip
 
+    @extend_schema(request=PublishedIn, responses={200: PublishedIn})
     def create(self, request):
         actions.set_published_info(
             acting_user=request.user, school=request.school, **_input(request, PublishedIn)

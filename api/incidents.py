@@ -1,14 +1,16 @@
 """Incidents over the API: the same actions, rules and role checks as the pages."""
 
-from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext_lazy as _
+from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import NotFound
+from rest_framework.generics import get_object_or_404
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 
 from api.permissions import SiteAccess, membership, role_permission
+from api.serializers import ModelSerializer
 from schools import permissions
 from schools.actions import incidents as actions
 from schools.models import (
@@ -27,13 +29,13 @@ from schools.models import (
 )
 
 
-class PartySerializer(serializers.ModelSerializer):
+class PartySerializer(ModelSerializer):
     class Meta:
         model = IncidentParty
         fields = ["id", "student_name", "grade", "class_name", "role", "family_notified_at"]
 
 
-class IncidentSerializer(serializers.ModelSerializer):
+class IncidentSerializer(ModelSerializer):
     parties = serializers.SerializerMethodField()
 
     class Meta:
@@ -50,6 +52,14 @@ class IncidentSerializer(serializers.ModelSerializer):
         if not permissions.can_see_parties(membership(request), incident):
             return None
         return PartySerializer(incident.parties.filter(voided_at__isnull=True), many=True).data
+
+
+class IncidentStepSerializer(serializers.Serializer):
+    """The answer to a step that adds a record to the incident (a party, measure, support session,
+    follow-up or appeal): that record's id, and the incident as it is now."""
+
+    id = serializers.IntegerField()
+    incident = IncidentSerializer()
 
 
 class RecordIn(serializers.Serializer):
@@ -123,12 +133,20 @@ class DecideAppealIn(serializers.Serializer):
     outcome = serializers.CharField()
 
 
-class CloseIn(VersionIn):
+class IncidentCloseIn(VersionIn):
     closing_summary = serializers.CharField()
 
 
-class VoidIn(serializers.Serializer):
+class IncidentVoidIn(serializers.Serializer):
     reason = serializers.CharField()
+
+
+def step(request_serializer, adds_record=False):
+    """The schema of one lifecycle step: what it takes, and what it answers."""
+    return extend_schema(
+        request=request_serializer,
+        responses={200: IncidentStepSerializer if adds_record else IncidentSerializer},
+    )
 
 
 Handler = role_permission(permissions.handles_incidents, _("您的岗位不能办理欺凌事件。"))
@@ -173,6 +191,7 @@ class IncidentViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets
             body = {"id": result.pk, "incident": body}
         return Response(body, status=status.HTTP_200_OK)
 
+    @extend_schema(request=RecordIn, responses={201: IncidentSerializer})
     def create(self, request):
         data = RecordIn(data=request.data)
         data.is_valid(raise_exception=True)
@@ -182,17 +201,20 @@ class IncidentViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets
     def _party(self, incident, pk):
         return get_object_or_404(IncidentParty, incident=incident, pk=pk)
 
+    @step(PartyIn, adds_record=True)
     @action(detail=True, methods=["post"])
     def parties(self, request, pk=None):
         return self._run(
             request, pk, PartyIn, lambda i, d: actions.add_party(acting_user=request.user, incident=i, **d)
         )
 
+    @step(OpenIn)
     @action(detail=True, methods=["post"], url_path="open")
     def open_investigation(self, request, pk=None):
         return self._run(request, pk, OpenIn, lambda i, d: actions.open_investigation(
             acting_user=request.user, incident=i, opened_on=d["opened_on"], expected_version=d["version"]))  # fmt: skip
 
+    @step(DetermineIn)
     @action(detail=True, methods=["post"])
     def determine(self, request, pk=None):
         return self._run(request, pk, DetermineIn, lambda i, d: actions.determine(
@@ -200,51 +222,60 @@ class IncidentViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets
             severity=d["severity"], determined_on=d["determined_on"], findings=d["findings"],
             expected_version=d["version"]))  # fmt: skip
 
+    @step(MeasureIn, adds_record=True)
     @action(detail=True, methods=["post"])
     def measures(self, request, pk=None):
         return self._run(request, pk, MeasureIn, lambda i, d: actions.add_measure(
             acting_user=request.user, party=self._party(i, d["party"]), kind=d["kind"], decided_on=d["decided_on"],
             notes=d["notes"]))  # fmt: skip
 
+    @step(SupportIn, adds_record=True)
     @action(detail=True, methods=["post"])
     def support(self, request, pk=None):
         return self._run(request, pk, SupportIn, lambda i, d: actions.add_support(
             acting_user=request.user, party=self._party(i, d["party"]), kind=d["kind"], held_on=d["held_on"],
             provided_by=d["provided_by"], notes=d["notes"]))  # fmt: skip
 
+    @step(FollowUpIn, adds_record=True)
     @action(detail=True, methods=["post"], url_path="follow-ups")
     def follow_ups(self, request, pk=None):
         return self._run(request, pk, FollowUpIn, lambda i, d: actions.schedule_follow_up(
             acting_user=request.user, incident=i, due_on=d["due_on"]))  # fmt: skip
 
+    @step(FollowUpDoneIn, adds_record=True)
     @action(detail=True, methods=["post"], url_path="follow-ups/done")
     def follow_up_done(self, request, pk=None):
         return self._run(request, pk, FollowUpDoneIn, lambda i, d: actions.complete_follow_up(
             acting_user=request.user, follow_up=get_object_or_404(FollowUp, incident=i, pk=d["follow_up"]),
             done_on=d["done_on"], notes=d["notes"]))  # fmt: skip
 
+    @step(AppealIn, adds_record=True)
     @action(detail=True, methods=["post"])
     def appeals(self, request, pk=None):
         return self._run(request, pk, AppealIn, lambda i, d: actions.file_appeal(
             acting_user=request.user, incident=i, **d))  # fmt: skip
 
+    @step(DecideAppealIn, adds_record=True)
     @action(detail=True, methods=["post"], url_path="appeals/decide")
     def decide_appeal(self, request, pk=None):
         return self._run(request, pk, DecideAppealIn, lambda i, d: actions.decide_appeal(
             acting_user=request.user, appeal=get_object_or_404(DeterminationAppeal, incident=i, pk=d["appeal"]),
             status=d["status"], outcome=d["outcome"]))  # fmt: skip
 
+    @step(IncidentCloseIn)
     @action(detail=True, methods=["post"])
     def close(self, request, pk=None):
-        return self._run(request, pk, CloseIn, lambda i, d: actions.close(
+        return self._run(request, pk, IncidentCloseIn, lambda i, d: actions.close(
             acting_user=request.user, incident=i, closing_summary=d["closing_summary"],
             expected_version=d["version"]))  # fmt: skip
 
+    @step(IncidentVoidIn)
     @action(detail=True, methods=["post"])
     def void(self, request, pk=None):
-        return self._run(request, pk, VoidIn, lambda i, d: actions.void(
+        return self._run(request, pk, IncidentVoidIn, lambda i, d: actions.void(
             acting_user=request.user, incident=i, reason=d["reason"]))  # fmt: skip
 
+    @step(None)
     @action(detail=True, methods=["post"], url_path="report-upward")
     def report_upward(self, request, pk=None):
         return self._run(request, pk, serializers.Serializer, lambda i, d: actions.mark_reported_upward(

@@ -1,9 +1,10 @@
 """The hazard ledger and the activities over the API: members read, managers write, through the
 same actions as the pages."""
 
-from django.shortcuts import get_object_or_404
+from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, serializers, viewsets
 from rest_framework.decorators import action
+from rest_framework.generics import get_object_or_404
 from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
@@ -63,10 +64,12 @@ class HazardViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.G
     def get_queryset(self):
         return _visible(self.request, Hazard.objects.all())
 
+    @extend_schema(request=HazardIn, responses={201: HazardSerializer})
     def create(self, request):
         hazard = ledger_actions.record_hazard(acting_user=request.user, **_input(request, HazardIn))
         return Response(HazardSerializer(hazard).data, status=201)
 
+    @extend_schema(request=HazardEditIn, responses={200: HazardSerializer})
     @action(detail=True, methods=["post"])
     def edit(self, request, pk=None):
         data = _input(request, HazardEditIn)
@@ -75,6 +78,7 @@ class HazardViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.G
                                             expected_version=version, **data)  # fmt: skip
         return Response(HazardSerializer(hazard).data)
 
+    @extend_schema(request=MoveIn, responses={200: HazardSerializer})
     @action(detail=True, methods=["post"])
     def move(self, request, pk=None):
         data = _input(request, MoveIn)
@@ -84,6 +88,7 @@ class HazardViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.G
         )  # fmt: skip
         return Response(HazardSerializer(hazard).data)
 
+    @extend_schema(request=VoidIn, responses={200: HazardSerializer})
     @action(detail=True, methods=["post"])
     def void(self, request, pk=None):
         hazard = ledger_actions.void_hazard(acting_user=request.user, hazard=get_object_or_404(self.get_queryset(), pk=pk),
@@ -131,10 +136,12 @@ class ActivityViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets
     def get_queryset(self):
         return _visible(self.request, Activity.objects.prefetch_related("evidence"))
 
+    @extend_schema(request=ActivityIn, responses={201: ActivitySerializer})
     def create(self, request):
         activity = activity_actions.record_activity(acting_user=request.user, **_input(request, ActivityIn))
         return Response(ActivitySerializer(activity).data, status=201)
 
+    @extend_schema(request=ActivityEditIn, responses={200: ActivitySerializer})
     @action(detail=True, methods=["post"])
     def edit(self, request, pk=None):
         data = _input(request, ActivityEditIn)
@@ -145,13 +152,15 @@ class ActivityViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets
         )  # fmt: skip
         return Response(ActivitySerializer(activity).data)
 
-    @action(detail=True, methods=["post"])
+    @extend_schema(request=EvidenceIn, responses={201: ActivitySerializer})
+    @action(detail=True, methods=["post"], parser_classes=[MultiPartParser, FormParser])
     def evidence(self, request, pk=None):
         activity = get_object_or_404(self.get_queryset(), pk=pk)
         activity_actions.add_evidence(acting_user=request.user, activity=activity,
                                       upload=_input(request, EvidenceIn)["file"])  # fmt: skip
         return Response(ActivitySerializer(self.get_queryset().get(pk=pk)).data, status=201)
 
+    @extend_schema(request=VoidIn, responses={200: ActivitySerializer})
     @action(detail=True, methods=["post"])
     def void(self, request, pk=None):
         activity = activity_actions.void_activity(

@@ -1,6 +1,32 @@
+import datetime as dt
+
+from django.db import models
+from django.utils import timezone
 from rest_framework import serializers
 
 from tenants.models import School, SchoolMembership
+
+
+class DateTimeField(serializers.DateTimeField):
+    """Always RFC 3339. DRF writes local time with its UTC offset; before 1901 Asia/Shanghai kept
+    local mean time (+08:05:43), an offset RFC 3339 cannot express and clients cannot read back.
+    Such times are written in UTC instead."""
+
+    def to_representation(self, value):
+        if isinstance(value, dt.datetime) and timezone.is_aware(value):
+            offset = self.enforce_timezone(value).utcoffset()
+            if offset is not None and offset.total_seconds() % 60:
+                return value.astimezone(dt.UTC).isoformat().replace("+00:00", "Z")
+        return super().to_representation(value)
+
+
+class ModelSerializer(serializers.ModelSerializer):
+    """For models with date-times people type in (an incident's time can be any past date)."""
+
+    serializer_field_mapping = {
+        **serializers.ModelSerializer.serializer_field_mapping,
+        models.DateTimeField: DateTimeField,
+    }
 
 
 class SchoolSerializer(serializers.ModelSerializer):

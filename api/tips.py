@@ -1,11 +1,11 @@
 """The anonymous mailbox over the API: a public side keyed by receipt code, and the staff side."""
 
-from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, serializers, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import NotFound, Throttled
+from rest_framework.generics import get_object_or_404
 from rest_framework.permissions import AllowAny, IsAuthenticated
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -14,7 +14,7 @@ from api.incidents import IncidentSerializer
 from api.permissions import SiteAccess, role_permission
 from schools import permissions, throttle
 from schools.actions import tips as actions
-from schools.models import Tip, TipMessage
+from schools.models import Tip, TipMessage, TipStatus
 from tenants.access import PUBLIC
 
 
@@ -52,6 +52,20 @@ class LookupIn(serializers.Serializer):
     body = serializers.CharField(max_length=5000, required=False)
 
 
+class TipsterViewSerializer(serializers.Serializer):
+    """What the tipster sees (the schema of tipster_view)."""
+
+    status = serializers.ChoiceField(TipStatus.choices)
+    status_display = serializers.CharField()
+    closed_reason = serializers.CharField()
+    submitted_at = serializers.DateTimeField()
+    messages = TipMessageSerializer(many=True)
+
+
+class TipReceiptSerializer(TipsterViewSerializer):
+    receipt_code = serializers.CharField(help_text="Shown once: the only way back to this tip.")
+
+
 def tipster_view(tip: Tip) -> dict:
     """The plain status and the conversation — never staff internals."""
     return {
@@ -70,7 +84,7 @@ class PublicTipSubmit(APIView):
     permission_classes = [AllowAny]
     authentication_classes = []
 
-    @extend_schema(request=TipIn, responses={201: dict})
+    @extend_schema(request=TipIn, responses={201: TipReceiptSerializer})
     def post(self, request):
         if not throttle.allow(request, "tip", per_client=5, per_school=200):
             raise Throttled(detail=_("提交太频繁，请稍后再试。"))
@@ -87,7 +101,7 @@ class PublicTipLookup(APIView):
     permission_classes = [AllowAny]
     authentication_classes = []
 
-    @extend_schema(request=LookupIn, responses={200: dict})
+    @extend_schema(request=LookupIn, responses={200: TipsterViewSerializer})
     def post(self, request):
         if not throttle.allow(request, "tip-lookup", per_client=30, per_school=2000):
             raise Throttled(detail=_("查询太频繁，请稍后再试。"))
@@ -131,18 +145,21 @@ class TipViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Gene
         data.is_valid(raise_exception=True)
         return data.validated_data
 
+    @extend_schema(request=ReplyIn, responses={200: TipSerializer})
     @action(detail=True, methods=["post"])
     def reply(self, request, pk=None):
         tip = get_object_or_404(Tip, pk=pk)
         actions.reply(acting_user=request.user, tip=tip, **self._input(ReplyIn))
         return Response(TipSerializer(Tip.objects.get(pk=pk)).data)
 
+    @extend_schema(request=TriageIn, responses={201: IncidentSerializer})
     @action(detail=True, methods=["post"])
     def triage(self, request, pk=None):
         tip = get_object_or_404(Tip, pk=pk)
         incident = actions.triage_to_incident(acting_user=request.user, tip=tip, **self._input(TriageIn))
         return Response(IncidentSerializer(incident, context={"request": request}).data, status=201)
 
+    @extend_schema(request=CloseTipIn, responses={200: TipSerializer})
     @action(detail=True, methods=["post"])
     def close(self, request, pk=None):
         tip = get_object_or_404(Tip, pk=pk)

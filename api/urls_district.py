@@ -1,8 +1,8 @@
-from django.urls import include, path
+from django.urls import include, path, re_path
 from rest_framework.routers import DefaultRouter
 
 from api import campaigns, views
-from api.schema import schema_view
+from api.schema import DocsView, schema_view
 
 router = DefaultRouter(trailing_slash=True)
 router.include_root_view = False
@@ -13,4 +13,6 @@ urlpatterns = [
     path("v1/schools/", views.SchoolList.as_view(), name="api-schools"),
     path("v1/", include(router.urls)),
     path("schema/", schema_view("district_portal.urls_district"), name="api-schema"),
+    path("docs/", DocsView.as_view(), name="api-docs"),
+    re_path(r"^(?:.*/)?$", views.NoSuchEndpoint.as_view()),  # last: JSON 404 for any other /api/ path
 ]

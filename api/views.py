@@ -1,10 +1,12 @@
 from rest_framework import generics
-from rest_framework.permissions import IsAuthenticated
+from rest_framework.exceptions import NotFound
+from rest_framework.permissions import AllowAny, IsAuthenticated
+from rest_framework.views import APIView
 
 from api.permissions import SiteAccess
 from api.serializers import MembershipSerializer, SchoolSerializer
 from oversight.selectors import schools_overview
-from tenants.access import DISTRICT
+from tenants.access import DISTRICT, PUBLIC
 
 
 class SchoolList(generics.ListAPIView):
@@ -26,3 +28,16 @@ class MyMembership(generics.RetrieveAPIView):
 
     def get_object(self):
         return self.request.user.membership_in(self.request.school)
+
+
+class NoSuchEndpoint(APIView):
+    """Any other path under /api/: a 404 in the API's error shape instead of the HTML page.
+    Unnamed in the URL confs: it shows nothing to anyone, so it needs no rule in the isolation suite."""
+
+    site_access = PUBLIC
+    authentication_classes = []
+    permission_classes = [AllowAny]
+    schema = None  # not an operation of the API
+
+    def initial(self, request, *args, **kwargs):
+        raise NotFound()

@@ -50,6 +50,7 @@ SHARED_APPS = [
     "rest_framework",
     "django_filters",
     "drf_spectacular",
+    "drf_spectacular_sidecar",  # Swagger UI's files for /api/docs/, served by the app (no CDN)
     "bootstrap",
     "django_htmx",
     "oversight",
@@ -227,6 +228,22 @@ SPECTACULAR_SETTINGS = {
     "TITLE": "District anti-bullying oversight API",
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
+    # /api/docs/ loads Swagger UI from our own static files (intranets have no internet).
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "api.schema.document_shared_responses",  # the one error shape, the Idempotency-Key header
+    ],
+    # Stable names where two choice sets share a field name (kind, status).
+    "ENUM_NAME_OVERRIDES": {
+        "ActivityKindEnum": "schools.models.ActivityKind",
+        "DocumentKindEnum": "schools.models.DocumentKind",
+        "TipStatusEnum": "schools.models.TipStatus",
+        "HazardStatusEnum": "schools.models.HazardStatus",
+        "SchoolKindEnum": "tenants.models.SchoolKind",
+    },
 }
 
 # --- Celery -------------------------------------------------------------------------------

@@ -79,3 +79,16 @@ class ExemptionForm(BootstrapForm):
 
 class ReviewForm(BootstrapForm):
     comment = forms.CharField(label=_("审核意见"), widget=forms.Textarea(attrs={"rows": 3}), required=False)
+
+
+class BreakGlassForm(BootstrapForm):
+    school = forms.ModelChoiceField(
+        label=_("学校"), queryset=School.objects.exclude(schema_name="public").filter(status="active")
+    )
+    incident_code = forms.CharField(
+        label=_("事件编号"), max_length=30, help_text=_("学校上报的事件编号，如 2025-003。")
+    )
+    reason = forms.CharField(
+        label=_("调阅理由"), widget=forms.Textarea(attrs={"rows": 3}), required=False,
+        help_text=_("说明为何必须查看该校的原始记录（至少 10 个字）。学校可以看到理由和每次查看。"),
+    )  # fmt: skip

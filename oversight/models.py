@@ -266,6 +266,7 @@ class DistrictSettings(models.Model):
     surveys_per_semester = models.PositiveSmallIntegerField(_("每学期全校问卷调查（次）"), default=1)
     report_reminder_days = models.PositiveSmallIntegerField(_("阶段报告截止前提醒（天）"), default=3)
     overdue_reminder_every_days = models.PositiveSmallIntegerField(_("逾期后每隔几天再提醒"), default=7)
+    break_glass_hours = models.PositiveSmallIntegerField(_("紧急调阅授权有效期（小时）"), default=72)
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
@@ -279,3 +280,79 @@ class DistrictSettings(models.Model):
     def current(cls) -> "DistrictSettings":
         settings_row = cls.objects.order_by("pk").first()
         return settings_row if settings_row is not None else cls.objects.create()
+
+
+class BreakGlassGrant(models.Model):
+    """A district user's time-limited, reason-stated right to read one serious case's records in
+    one school (names included). The school sees every grant and every page viewed under it."""
+
+    grantee = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="break_glass_grants",
+        verbose_name=_("调阅人"),
+    )  # fmt: skip
+    school = models.ForeignKey(
+        "tenants.School", on_delete=models.PROTECT, related_name="+", verbose_name=_("学校")
+    )
+    # The incident lives in the school's schema: its id there, and its pseudonymous code.
+    incident_id = models.PositiveIntegerField(_("事件ID"))
+    incident_code = models.CharField(_("事件编号"), max_length=30)
+    reason = models.TextField(_("调阅理由"))
+    created_at = models.DateTimeField(_("开启时间"), auto_now_add=True)
+    expires_at = models.DateTimeField(_("有效期至"))
+    revoked_at = models.DateTimeField(_("撤销时间"), null=True, blank=True)
+    revoked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+",
+        verbose_name=_("撤销人"),
+    )  # fmt: skip
+
+    class Meta:
+        verbose_name = _("紧急调阅授权")
+        verbose_name_plural = _("紧急调阅授权")
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["grantee", "school", "incident_id"], name="break_glass_lookup")]
+
+    def __str__(self):
+        return f"{self.school} · {self.incident_code} · {self.grantee}"
+
+    def is_active(self, now=None) -> bool:
+        from django.utils import timezone
+
+        return self.revoked_at is None and self.expires_at > (now or timezone.now())
+
+    @property
+    def status_label(self) -> str:
+        if self.revoked_at is not None:
+            return str(_("已撤销"))
+        return str(_("有效")) if self.is_active() else str(_("已过期"))
+
+    def incident_path(self) -> str:
+        return f"/incidents/{self.incident_id}/"
+
+    def incident_url(self) -> str:
+        """The incident's page on the school's own site."""
+        from district_portal.urls_helpers import site_url
+
+        return site_url(self.school.host(), self.incident_path())
+
+
+class BreakGlassAccess(models.Model):
+    """One page viewed under a break-glass grant. Append-only."""
+
+    grant = models.ForeignKey(
+        BreakGlassGrant, on_delete=models.PROTECT, related_name="accesses", verbose_name=_("授权")
+    )
+    path = models.CharField(_("查看页面"), max_length=500)
+    at = models.DateTimeField(_("查看时间"), auto_now_add=True, db_index=True)
+
+    class Meta:
+        verbose_name = _("紧急调阅查看记录")
+        verbose_name_plural = _("紧急调阅查看记录")
+        ordering = ["-at", "-id"]
+
+    def __str__(self):
+        return f"{self.at:%Y-%m-%d %H:%M} {self.path}"
+
+    def save(self, *args, **kwargs):
+        if self.pk is not None:
+            raise ValidationError(_("查看记录不可修改。"))
+        return super().save(*args, **kwargs)

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from oversight import campaign_views, views
+from oversight import audit_views, break_glass_views, campaign_views, views
 
 urlpatterns = [
     path("", views.district_home, name="home"),
@@ -16,4 +16,9 @@ urlpatterns = [
     path("submissions/<int:pk>/", campaign_views.submission_detail, name="submission-detail"),
     path("submissions/<int:pk>/accept/", campaign_views.submission_accept, name="submission-accept"),
     path("submissions/<int:pk>/return/", campaign_views.submission_return, name="submission-return"),
+    path("audit/", audit_views.audit_log, name="audit-log"),
+    path("audit/export.xlsx", audit_views.audit_export, name="audit-export"),
+    path("break-glass/", break_glass_views.grant_list, name="break-glass-list"),
+    path("break-glass/new/", break_glass_views.grant_new, name="break-glass-new"),
+    path("break-glass/<int:pk>/revoke/", break_glass_views.grant_revoke, name="break-glass-revoke"),
 ]

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from schools.views import activities, care, dashboard, governance, incidents, ledger, tips
+from schools.views import activities, audit, care, dashboard, governance, incidents, ledger, tips
 from schools.views import reports as phase_reports
 
 urlpatterns = [
@@ -72,6 +72,9 @@ urlpatterns = [
     path("care/<int:pk>/talks/", care.care_add_talk, name="care-add-talk"),
     path("care/<int:pk>/close/", care.care_close, name="care-close"),
     path("care/<int:pk>/void/", care.care_void, name="care-void"),
+    path("audit/", audit.audit_log, name="audit-log"),
+    path("audit/export.xlsx", audit.audit_export, name="audit-export"),
+    path("audit/break-glass/", audit.break_glass_log, name="audit-break-glass"),
     path("reports/", phase_reports.report_list, name="report-list"),
     path("reports/phase/<int:phase_pk>/", phase_reports.report_phase, name="report-phase"),
     path("reports/phase/<int:phase_pk>/compare/", phase_reports.report_compare, name="report-compare"),

@@ -30,6 +30,13 @@ inspector_view = site_access(INSPECTORS)
 bureau_view = site_access(BUREAU)
 
 
+def break_glass_view(view):
+    """Declare that a district user holding a break-glass grant for the incident named by the
+    URL's `pk` may read this school page (GET only; see break_glass_grant)."""
+    view.break_glass = True
+    return view
+
+
 def declared_access(view_func) -> str | None:
     level = getattr(view_func, "site_access", None)
     if level is None:
@@ -69,6 +76,16 @@ def decide(user, school, level: str | None) -> Decision:
     if level == INSPECTORS and is_assigned_inspector(user, school):
         return ALLOW
     return Decision(False, reason=str(_("您不是本校成员，无权访问本校站点。")))
+
+
+def break_glass_grant(user, school, view_func, view_kwargs):
+    """The unexpired, unrevoked grant under which a bureau user may read this page of this school,
+    or None. Only pages declared with @break_glass_view, and only for the grant's own incident."""
+    if school is None or not user.is_authenticated or not getattr(view_func, "break_glass", False):
+        return None
+    from oversight.break_glass import active_grant
+
+    return active_grant(user=user, school=school, incident_id=(view_kwargs or {}).get("pk"))
 
 
 def is_assigned_inspector(user, school) -> bool:

@@ -6,6 +6,7 @@ from django.core.exceptions import DisallowedHost
 from django.db import connection
 from django.shortcuts import render
 from django.urls import set_urlconf
+from django.utils.translation import gettext as _
 
 from tenants import access
 from tenants.host_lookup import school_for_host
@@ -69,7 +70,23 @@ class SiteAccessMiddleware:
             return None
         if decision.needs_login:
             return redirect_to_login(request.get_full_path())
+        grant = access.break_glass_grant(request.user, request.school, view_func, view_kwargs)
+        if grant is not None:
+            return self._under_grant(request, grant)
         return render(request, "403.html", {"reason": decision.reason}, status=403)
+
+    @staticmethod
+    def _under_grant(request, grant):
+        """A district user reads one serious case under a break-glass grant: read-only, every view logged."""
+        if request.method not in ("GET", "HEAD"):
+            reason = _("紧急调阅授权只能查看，不能修改学校的记录。")
+            return render(request, "403.html", {"reason": reason}, status=403)
+        from oversight.break_glass import record_access
+
+        record_access(grant=grant, path=request.get_full_path())
+        request.break_glass = grant
+        request.membership = None
+        return None
 
     @staticmethod
     def _admin_door(request):

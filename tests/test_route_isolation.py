@@ -50,12 +50,14 @@ SCHOOL_RULES = {
         "governance-deactivate-duty", "governance-upload-document"]},
     "care-list": CARE, "care-new": CARE, "care-detail": CARE, "care-edit": CARE, "care-add-talk": CARE,
     "care-close": CARE, "care-void": CARE,
+    # audit log and break-glass record: the school admin only (district users need a grant, see test_break_glass)
+    "audit-log": {"alpha_admin"}, "audit-export": {"alpha_admin"}, "audit-break-glass": {"alpha_admin"},
     # accounts
     "login": EVERYONE, "logout": EVERYONE, "password_reset": EVERYONE, "password_reset_done": EVERYONE,
     "password_reset_confirm": EVERYONE, "password_reset_complete": EVERYONE, "set_language": EVERYONE,
     "api-tokens": MEMBERS,
     # API
-    "api-me": MEMBERS, "api-schema": EVERYONE, "api-public-tip-submit": EVERYONE, "api-public-tip-lookup": EVERYONE,
+    "api-me": MEMBERS, "api-schema": EVERYONE, "api-docs": EVERYONE, "api-public-tip-submit": EVERYONE, "api-public-tip-lookup": EVERYONE,
     "api-incident-list": MEMBERS, "api-incident-detail": INCIDENT_READERS,
     **{f"api-incident-{step}": HANDLERS for step in [
         "parties", "open-investigation", "determine", "measures", "support", "follow-ups", "follow-up-done",
@@ -78,7 +80,9 @@ SCHOOL_RULES = {
     "report-submit": {"alpha_admin"}, "api-report-submit": {"alpha_admin"},
 }  # fmt: skip
 DISTRICT_RULES = {
-    "home": DISTRICT, "api-schools": DISTRICT, "api-schema": EVERYONE, "api-tokens": DISTRICT,
+    **{name: {"bureau_staff", "bureau_admin"} for name in ["audit-log", "audit-export", "break-glass-list",
+                                                           "break-glass-new", "break-glass-revoke"]},
+    "home": DISTRICT, "api-schools": DISTRICT, "api-schema": EVERYONE, "api-docs": EVERYONE, "api-tokens": DISTRICT,
     "login": EVERYONE, "logout": EVERYONE, "password_reset": EVERYONE, "password_reset_done": EVERYONE,
     "password_reset_confirm": EVERYONE, "password_reset_complete": EVERYONE, "set_language": EVERYONE,
     # campaigns: inspectors read progress; only bureau staff set up, grant and review.
@@ -180,6 +184,8 @@ def kwargs_for(name, ids):
         return {"pk": ids["report"], "attachment_pk": 1}
     if name in ("phase-new", "phase-monthly"):
         return {"pk": ids["campaign"]}
+    if name == "break-glass-revoke":
+        return {"pk": 1}  # only POST acts; the bureau's GET is sent back to the list
     if name == "password_reset_confirm":
         return {"uidb64": "MQ", "token": "set-password"}
     if name == "activity-evidence-file":

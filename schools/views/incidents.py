@@ -19,6 +19,7 @@ from schools.models import (
 )
 from schools.views.common import add_errors, requires
 from schools.workflows.incident import allowed_next
+from tenants.access import break_glass_view
 
 
 @requires(permissions.can_log_incident)
@@ -107,12 +108,34 @@ def _visible_incident(request, pk):
     return incident if permissions.can_view_incident(request.membership, request.user, incident) else None
 
 
-@requires(permissions.can_log_incident)
+@break_glass_view
 def incident_detail(request, pk):
+    grant = getattr(request, "break_glass", None)
+    if grant is not None:
+        return _detail_under_grant(request, pk, grant)
+    return _member_detail(request, pk)
+
+
+@requires(permissions.can_log_incident)
+def _member_detail(request, pk):
     incident = _visible_incident(request, pk)
     if incident is None:
         return render(request, "403.html", {"reason": _("您无权查看此事件。")}, status=403)
     return render(request, "schools/incidents/detail.html", _context(request, incident))
+
+
+def _detail_under_grant(request, pk, grant):
+    """A district user's read-only view under a break-glass grant (the middleware checked and logged
+    it): the parties' names, no forms, no counselling notes."""
+    incident = get_object_or_404(Incident, pk=pk)
+    if incident.code != grant.incident_code:
+        return render(request, "403.html", {"reason": _("此授权不适用于该事件。")}, status=403)
+    context = _context(request, incident)
+    context.update(
+        can_handle=False, can_see_parties=True, can_see_counselling=False, break_glass=grant,
+        parties=list(incident.parties.filter(voided_at__isnull=True)),
+    )  # fmt: skip
+    return render(request, "schools/incidents/detail.html", context)
 
 
 def _step(name, form_class, run):
