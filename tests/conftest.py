@@ -66,10 +66,22 @@ def _create_world():
 @pytest.fixture(scope="session")
 def django_db_setup(django_db_setup, django_db_blocker):
     from django.core.cache import cache
+    from django.db import connection
+    from django.test.utils import setup_databases, teardown_databases
 
+    created = None
     with django_db_blocker.unblock():
+        if not connection.settings_dict["NAME"].startswith("test_"):
+            # pytest-django makes the test database only when a selected test asks for it (a run
+            # of browser tests alone does not): make it anyway, so that the session's schools never
+            # land in the development database.
+            created = setup_databases(verbosity=0, interactive=False, aliases={"default"})
         cache.clear()
         _create_world()
+    yield
+    if created:
+        with django_db_blocker.unblock():
+            teardown_databases(created, verbosity=0)
 
 
 def host(slug: str | None = None) -> str:
