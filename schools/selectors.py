@@ -139,4 +139,5 @@ def dashboard_figures(today=None) -> dict:
             held_on__gte=semester_start(today), voided_at__isnull=True
         ).count(),
         "recent_incidents": open_incidents.order_by("-occurred_at")[:5],
+        "duties": semester_duties(today),
     }

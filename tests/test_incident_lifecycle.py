@@ -323,3 +323,9 @@ def test_the_dashboard_lists_an_overdue_investigation(admin, alpha):
         Incident.objects.filter(pk=incident.pk).update(investigation_due_on=TODAY - dt.timedelta(days=1))
     page = admin.get("/").content.decode()
     assert "调查认定逾期" in page and incident.code in page
+
+
+def test_the_dashboard_shows_this_semesters_duties_done_against_required(admin):
+    page = admin.get("/").content.decode()
+    assert 'id="duty-summary"' in page
+    assert "0 / 1" in page  # no whole-school survey yet this semester
