@@ -81,3 +81,40 @@ def test_switching_to_english_translates_the_page(server, browser):
         page.select_option("select[name=language]", "en")
     assert page.locator("h1").first.inner_text() == "Log in"
     page.close()
+
+
+def test_an_anonymous_tip_is_triaged_and_closed_in_the_browser(server, browser):
+    """The school workspace's done-when: from an anonymous tip to a closed incident, in the pages."""
+    base = f"http://alpha.{settings.DISTRICT_HOST}:{server.port}"
+    tipster = browser.new_page()
+    tipster.goto(f"{base}/xinxiang/")
+    tipster.fill("#id_body", "午休时有同学在厕所被抢零花钱。")
+    tipster.click("text=匿名提交")
+    code = tipster.locator("#receipt-code").inner_text().strip()
+    assert len(code.replace("-", "")) >= 16
+
+    staff = browser.new_page()
+    login(staff, f"{base}/tips/", "alpha_admin")
+    staff.locator("table a").first.click()
+    staff.fill("#id_occurred_at", "2026-01-05T12:30")
+    staff.fill("#id_place", "厕所")
+    staff.click("button:has-text('登记为欺凌事件')")
+    staff.wait_for_load_state()
+    assert staff.locator("h1").first.inner_text().startswith("20")  # the new incident's code
+    staff.click("button:has-text('立案调查')")
+    staff.wait_for_load_state()
+    staff.select_option("#id_determination", "not_bullying")
+    staff.fill("#id_findings", "经调查系同学间借钱纠纷，不构成欺凌。")
+    staff.click("button:has-text('保存认定')")
+    staff.wait_for_load_state()
+    staff.fill("#id_closing_summary", "已调解，并向举报人反馈。")
+    staff.click("button:has-text('结案')")
+    staff.wait_for_load_state()
+    assert "已结案" in staff.locator("h1").first.inner_text()
+
+    tipster.goto(f"{base}/xinxiang/chaxun/")
+    tipster.fill("#id_code", code)
+    tipster.click("button:has-text('查询')")
+    assert tipster.locator("#tip-status").inner_text() == "学校正在处理"
+    for page in (tipster, staff):
+        page.close()
