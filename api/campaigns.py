@@ -266,3 +266,55 @@ class ReportViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.G
         report = get_object_or_404(PhaseReport, pk=submission.report_id)
         return Response({"report": ReportSerializer(report).data, "submission": SubmissionSerializer(submission).data,
                          "school": connection.tenant.pk})  # fmt: skip
+
+
+class ExtensionIn(serializers.Serializer):
+    school = serializers.PrimaryKeyRelatedField(queryset=School.objects.all())
+    due_on = serializers.DateField()
+    reason = serializers.CharField()
+
+
+class ExemptionIn(serializers.Serializer):
+    school = serializers.PrimaryKeyRelatedField(queryset=School.objects.all())
+    reason = serializers.CharField()
+
+
+class GrantSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    phase = serializers.IntegerField(source="phase_id")
+    school = serializers.IntegerField(source="school_id")
+    reason = serializers.CharField()
+    due_on = serializers.DateField(required=False)
+    granted_at = serializers.DateTimeField()
+
+
+class PhaseViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+    """Phases of every campaign; bureau staff grant a school an extension or an exemption here,
+    counted apart from late and missing reports."""
+
+    site_access = DISTRICT
+    permission_classes = [IsAuthenticated, SiteAccess, BureauWrites]
+    serializer_class = PhaseSerializer
+    queryset = Phase.objects.select_related("campaign")
+    filterset_fields = ["campaign"]
+
+    def _input(self, serializer_class) -> dict:
+        data = serializer_class(data=self.request.data)
+        data.is_valid(raise_exception=True)
+        return dict(data.validated_data)
+
+    @extend_schema(request=ExtensionIn, responses={201: GrantSerializer})
+    @action(detail=True, methods=["post"])
+    def extend(self, request, pk=None):
+        grant = district.grant_extension(
+            acting_user=request.user, phase=self.get_object(), **self._input(ExtensionIn)
+        )
+        return Response(GrantSerializer(grant).data, status=201)
+
+    @extend_schema(request=ExemptionIn, responses={201: GrantSerializer})
+    @action(detail=True, methods=["post"])
+    def exempt(self, request, pk=None):
+        grant = district.grant_exemption(
+            acting_user=request.user, phase=self.get_object(), **self._input(ExemptionIn)
+        )
+        return Response(GrantSerializer(grant).data, status=201)

@@ -8,6 +8,7 @@ router = DefaultRouter(trailing_slash=True)
 router.include_root_view = False
 router.register("campaigns", campaigns.CampaignViewSet, basename="api-campaign")
 router.register("submissions", campaigns.SubmissionViewSet, basename="api-submission")
+router.register("phases", campaigns.PhaseViewSet, basename="api-phase")
 
 urlpatterns = [
     path("v1/schools/", views.SchoolList.as_view(), name="api-schools"),

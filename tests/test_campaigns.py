@@ -186,3 +186,31 @@ def test_the_api_sets_up_campaigns_and_reports_with_the_same_rules(client_for):
     assert refused.status_code == 400 and "必须填写审核意见" in refused.json()["message"]
     progress = bureau.get(f"/api/v1/campaigns/{campaign_id}/progress/").json()
     assert progress["phases"][0]["submitted"] == 1 and progress["phases"][0]["on_time"] == 1
+
+
+def test_extensions_and_exemptions_through_the_api_are_counted_apart(client_for):
+    from oversight.models import PhaseExemption, PhaseExtension
+    from tenants.models import School
+    from tests.campaign_helpers import seed_campaign
+
+    campaign = seed_campaign()
+    phase = campaign.phases.get(order=1)
+    alpha, beta = School.objects.get(slug="alpha"), School.objects.get(slug="beta")
+    bureau = client_for("bureau_staff")
+
+    def post(path, data):
+        return bureau.post(f"/api/v1/phases/{phase.pk}/{path}/", data, content_type="application/json")
+
+    later = (phase.report_due_on + dt.timedelta(days=10)).isoformat()
+    assert post("extend", {"school": alpha.pk, "due_on": later, "reason": "疫情停课"}).status_code == 201
+    assert post("exempt", {"school": beta.pk, "reason": ""}).status_code == 400
+    assert post("exempt", {"school": beta.pk, "reason": "学校撤并"}).status_code == 201
+    assert post("exempt", {"school": beta.pk, "reason": "再次"}).status_code == 400
+    assert PhaseExtension.objects.filter(phase=phase, school=alpha).count() == 1
+    assert PhaseExemption.objects.filter(phase=phase, school=beta).count() == 1
+    inspector = client_for("inspector_alpha").post(
+        f"/api/v1/phases/{phase.pk}/exempt/",
+        {"school": alpha.pk, "reason": "x"},
+        content_type="application/json",
+    )
+    assert inspector.status_code == 403

@@ -88,11 +88,13 @@ DISTRICT_RULES = {
     # campaigns: inspectors read progress; only bureau staff set up, grant and review.
     **{name: DISTRICT for name in ["campaign-list", "campaign-detail", "campaign-export", "phase-detail",
                                    "submission-detail", "api-campaign-list", "api-campaign-detail",
+                                   "api-phase-list", "api-phase-detail",
                                    "api-campaign-progress",
                                    "api-submission-list", "api-submission-detail"]},
     **{name: {"bureau_staff", "bureau_admin"} for name in ["campaign-new", "phase-new", "phase-monthly", "phase-extend",
                                                            "phase-exempt", "submission-accept", "submission-return",
                                                            "api-campaign-monthly", "api-campaign-phases", "api-submission-accept",
+                                                           "api-phase-extend", "api-phase-exempt",
                                                            "api-submission-return"]},
 }  # fmt: skip
 ADMIN_RULE = {"bureau_admin"}
