@@ -1,7 +1,7 @@
 from django.urls import include, path, re_path
 from rest_framework.routers import DefaultRouter
 
-from api import campaigns, views
+from api import audit, campaigns, views
 from api.schema import DocsView, schema_view
 
 router = DefaultRouter(trailing_slash=True)
@@ -9,6 +9,7 @@ router.include_root_view = False
 router.register("campaigns", campaigns.CampaignViewSet, basename="api-campaign")
 router.register("submissions", campaigns.SubmissionViewSet, basename="api-submission")
 router.register("phases", campaigns.PhaseViewSet, basename="api-phase")
+router.register("audit", audit.DistrictAuditViewSet, basename="api-audit")
 
 urlpatterns = [
     path("v1/schools/", views.SchoolList.as_view(), name="api-schools"),

@@ -1,12 +1,13 @@
 from django.urls import include, path, re_path
 from rest_framework.routers import DefaultRouter
 
-from api import campaigns, care, governance, incidents, records, tips, views
+from api import audit, campaigns, care, governance, incidents, records, tips, views
 from api.schema import DocsView, schema_view
 
 router = DefaultRouter(trailing_slash=True)
 router.include_root_view = False
 router.register("incidents", incidents.IncidentViewSet, basename="api-incident")
+router.register("audit", audit.SchoolAuditViewSet, basename="api-audit")
 router.register("tips", tips.TipViewSet, basename="api-tip")
 router.register("reports", campaigns.ReportViewSet, basename="api-report")
 router.register("care", care.CareEntryViewSet, basename="api-care")

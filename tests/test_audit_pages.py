@@ -152,3 +152,16 @@ def test_audit_records_cannot_be_changed(alpha):
             event.save()
     with pytest.raises(ValidationError):
         AuditEvent.objects.first().save()
+
+
+def test_the_audit_logs_are_in_the_api_for_the_right_people(client_for):
+    district = client_for("bureau_staff").get("/api/v1/audit/?action=school.created")
+    assert district.status_code == 200
+    assert district.json()["count"] >= 3  # the session's schools were created through the action
+    assert client_for("inspector_alpha").get("/api/v1/audit/").status_code == 403
+    admin = client_for("alpha_admin", "alpha")
+    admin.post("/api/v1/incidents/", {"source": "teacher", "occurred_at": "2026-01-05T10:00:00+08:00",
+                                      "place": "操场", "summary": "推搡"}, content_type="application/json")  # fmt: skip
+    school = admin.get("/api/v1/audit/?action=incident.recorded").json()
+    assert school["count"] == 1 and school["results"][0]["actor"] == "alpha_admin"
+    assert client_for("alpha_gate", "alpha").get("/api/v1/audit/").status_code == 403

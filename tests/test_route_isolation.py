@@ -69,6 +69,7 @@ SCHOOL_RULES = {
        for name in ["list", "detail"]},
     **{f"api-governance-{kind}-{name}": HANDLERS for kind in ["member", "duty"] for name in ["edit", "deactivate"]},
     "api-governance-published-list": MEMBERS,
+    "api-audit-list": {"alpha_admin"},
     "api-hazard-list": MEMBERS, "api-hazard-detail": MEMBERS,
     **{f"api-hazard-{name}": HANDLERS for name in ["edit", "move", "void"]},
     "api-activity-list": MEMBERS, "api-activity-detail": MEMBERS,
@@ -82,7 +83,7 @@ SCHOOL_RULES = {
 DISTRICT_RULES = {
     **{name: {"bureau_staff", "bureau_admin"} for name in ["audit-log", "audit-export", "break-glass-list",
                                                            "break-glass-new", "break-glass-revoke"]},
-    "home": DISTRICT, "api-schools": DISTRICT, "api-schema": EVERYONE, "api-docs": EVERYONE, "api-tokens": DISTRICT,
+    "home": DISTRICT, "api-schools": DISTRICT, "api-audit-list": {"bureau_staff", "bureau_admin"}, "api-schema": EVERYONE, "api-docs": EVERYONE, "api-tokens": DISTRICT,
     "login": EVERYONE, "logout": EVERYONE, "password_reset": EVERYONE, "password_reset_done": EVERYONE,
     "password_reset_confirm": EVERYONE, "password_reset_complete": EVERYONE, "set_language": EVERYONE,
     # campaigns: inspectors read progress; only bureau staff set up, grant and review.
