@@ -14,7 +14,9 @@ TODAY = timezone.localdate()
 @pytest.fixture
 def admin(client_for):
     client = client_for("alpha_admin", "alpha")
-    client.json_post = lambda path, data: client.post(f"/api/v1/{path}", data, content_type="application/json")
+    client.json_post = lambda path, data: client.post(
+        f"/api/v1/{path}", data, content_type="application/json"
+    )
     return client
 
 
@@ -35,7 +37,10 @@ def test_a_hazard_moves_through_its_statuses_and_refuses_bad_input(admin, client
     assert admin.json_post(f"ledger/{hid}/move/", {"status": "rectifying"}).json()["status"] == "rectifying"
     fixed = admin.json_post(f"ledger/{hid}/move/", {"status": "fixed", "fixed_on": TODAY.isoformat()})
     assert fixed.status_code == 200 and fixed.json()["status"] == "fixed"
-    assert client_for("alpha_gate", "alpha").post(f"/api/v1/ledger/{hid}/void/", {"reason": "x"}).status_code == 403
+    assert (
+        client_for("alpha_gate", "alpha").post(f"/api/v1/ledger/{hid}/void/", {"reason": "x"}).status_code
+        == 403
+    )
     assert client_for("alpha_gate", "alpha").get(f"/api/v1/ledger/{hid}/").status_code == 200
 
 
@@ -44,7 +49,10 @@ def test_an_activity_takes_evidence_of_the_allowed_kinds_only(admin):
                                               "title": "主题班会", "audience": "三年级1班", "participants": 40})  # fmt: skip
     assert created.status_code == 201
     aid = created.json()["id"]
-    ok = admin.post(f"/api/v1/activities/{aid}/evidence/", {"file": SimpleUploadedFile("照片.png", b"\x89PNG\r\n\x1a\nxx")})
+    ok = admin.post(
+        f"/api/v1/activities/{aid}/evidence/",
+        {"file": SimpleUploadedFile("照片.png", b"\x89PNG\r\n\x1a\nxx")},
+    )
     assert ok.status_code == 201 and len(ok.json()["evidence"]) == 1
     bad = admin.post(f"/api/v1/activities/{aid}/evidence/", {"file": SimpleUploadedFile("a.exe", b"MZ")})
     assert bad.status_code == 400
