@@ -14,7 +14,7 @@ from schools import permissions, selectors
 from schools.actions import activities as actions
 from schools.forms import activities as forms
 from schools.models import Activity, ActivityEvidence, ActivityKind
-from schools.views.common import add_errors, requires
+from schools.views.common import add_errors, requires, step_views
 from schools.views.history import history_rows
 
 
@@ -126,28 +126,13 @@ def evidence_file(request, pk, evidence_pk):
     return FileResponse(handle, as_attachment=True, filename=os.path.basename(evidence.file.name))
 
 
-def _step(name, form_class, run):
-    """A POST endpoint for one change: validate the form, run the action, show errors in place."""
-
-    @requires(permissions.can_manage_records)
-    def view(request, pk):
-        activity = get_object_or_404(Activity, pk=pk)
-        if request.method != "POST":
-            return redirect("activity-detail", pk=pk)
-        form = form_class(request.POST, request.FILES)
-        if form.is_valid():
-            try:
-                run(request, activity, form.cleaned_data)
-            except ValidationError as error:
-                add_errors(form, error)
-            else:
-                return redirect("activity-detail", pk=pk)
-        activity.refresh_from_db()
-        return render(
-            request, "schools/activities/detail.html", _context(request, activity, (name, form)), status=400
-        )
-
-    return view
+_step = step_views(
+    model=Activity,
+    detail_url="activity-detail",
+    template="schools/activities/detail.html",
+    context=lambda request, record, bound: _context(request, record, bound),
+    allowed=permissions.can_manage_records,
+)
 
 
 def _edit(request, activity, data):

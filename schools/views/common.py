@@ -3,7 +3,7 @@
 from functools import wraps
 
 from django.core.exceptions import ValidationError
-from django.shortcuts import render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 
 
@@ -30,3 +30,29 @@ def add_errors(form, error: ValidationError) -> None:
             form.add_error(field if field in form.fields else None, messages)
     else:
         form.add_error(None, error.messages)
+
+
+def step_views(*, model, detail_url: str, template: str, context, allowed):
+    """Make POST endpoints for the changes on one record's page: each validates its form, runs its
+    action, and on refusal shows the record's page again with the errors in place (status 400)."""
+
+    def step(name, form_class, run):
+        @requires(allowed)
+        def view(request, pk):
+            record = get_object_or_404(model, pk=pk)
+            if request.method != "POST":
+                return redirect(detail_url, pk=pk)
+            form = form_class(request.POST, request.FILES)
+            if form.is_valid():
+                try:
+                    run(request, record, form.cleaned_data)
+                except ValidationError as error:
+                    add_errors(form, error)
+                else:
+                    return redirect(detail_url, pk=pk)
+            record.refresh_from_db()
+            return render(request, template, context(request, record, (name, form)), status=400)
+
+        return view
+
+    return step

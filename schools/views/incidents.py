@@ -17,7 +17,7 @@ from schools.models import (
     IncidentStage,
     PartyRole,
 )
-from schools.views.common import add_errors, requires
+from schools.views.common import add_errors, requires, step_views
 from schools.workflows.incident import allowed_next
 from tenants.access import break_glass_view
 
@@ -138,28 +138,13 @@ def _detail_under_grant(request, pk, grant):
     return render(request, "schools/incidents/detail.html", context)
 
 
-def _step(name, form_class, run):
-    """A POST endpoint for one lifecycle step: validate the form, run the action, show errors in place."""
-
-    @requires(permissions.handles_incidents)
-    def view(request, pk):
-        incident = get_object_or_404(Incident, pk=pk)
-        if request.method != "POST":
-            return redirect("incident-detail", pk=pk)
-        form = form_class(request.POST)
-        if form.is_valid():
-            try:
-                run(request, incident, form.cleaned_data)
-            except ValidationError as error:
-                add_errors(form, error)
-            else:
-                return redirect("incident-detail", pk=pk)
-        incident.refresh_from_db()
-        return render(
-            request, "schools/incidents/detail.html", _context(request, incident, (name, form)), status=400
-        )
-
-    return view
+_step = step_views(
+    model=Incident,
+    detail_url="incident-detail",
+    template="schools/incidents/detail.html",
+    context=lambda request, record, bound: _context(request, record, bound),
+    allowed=permissions.handles_incidents,
+)
 
 
 def _party(incident, pk) -> IncidentParty:

@@ -13,7 +13,7 @@ from schools.actions import ledger as actions
 from schools.exports import hazard_ledger_xlsx, xlsx_response
 from schools.forms import ledger as forms
 from schools.models import Hazard, HazardPlace, HazardStatus
-from schools.views.common import add_errors, requires
+from schools.views.common import add_errors, requires, step_views
 from schools.views.history import history_rows
 from schools.workflows.hazard import OPEN_STATUSES, allowed_next
 
@@ -122,28 +122,13 @@ def hazard_detail(request, pk):
     return render(request, "schools/ledger/detail.html", _context(request, hazard))
 
 
-def _step(name, form_class, run):
-    """A POST endpoint for one change: validate the form, run the action, show errors in place."""
-
-    @requires(permissions.can_manage_records)
-    def view(request, pk):
-        hazard = get_object_or_404(Hazard, pk=pk)
-        if request.method != "POST":
-            return redirect("hazard-detail", pk=pk)
-        form = form_class(request.POST)
-        if form.is_valid():
-            try:
-                run(request, hazard, form.cleaned_data)
-            except ValidationError as error:
-                add_errors(form, error)
-            else:
-                return redirect("hazard-detail", pk=pk)
-        hazard.refresh_from_db()
-        return render(
-            request, "schools/ledger/detail.html", _context(request, hazard, (name, form)), status=400
-        )
-
-    return view
+_step = step_views(
+    model=Hazard,
+    detail_url="hazard-detail",
+    template="schools/ledger/detail.html",
+    context=lambda request, record, bound: _context(request, record, bound),
+    allowed=permissions.can_manage_records,
+)
 
 
 def _edit(request, hazard, data):
