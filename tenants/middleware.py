@@ -23,7 +23,9 @@ class SchoolHostMiddleware:
 
     def __call__(self, request):
         connection.set_schema_to_public()
-        request.tenant = None
+        # django-tenants' own templates (the admin's app list) read request.tenant.schema_name;
+        # our code asks request.school, which is None on the district site.
+        request.tenant = connection.tenant
         request.school = None
         try:
             hostname = request.get_host().split(":")[0].lower()

@@ -122,3 +122,15 @@ def test_a_wrong_password_gets_a_chinese_error(client_for):
     )
     assert response.status_code == 200
     assert "请输入一个正确的" in response.content.decode()
+
+
+def test_a_bureau_admin_manages_accounts_and_memberships_in_the_admin(client_for):
+    from tenants.models import User
+
+    User.objects.filter(username="bureau_admin").update(is_staff=True, is_superuser=True)
+    admin = client_for("bureau_admin")
+    alpha_admin = User.objects.get(username="alpha_admin")
+    page = admin.get(f"/admin/tenants/user/{alpha_admin.pk}/change/")
+    assert page.status_code == 200 and "学校成员" in page.content.decode()
+    assert admin.get("/admin/tenants/school/add/").status_code == 403
+    assert admin.get(f"/admin/tenants/user/{alpha_admin.pk}/delete/").status_code == 403
