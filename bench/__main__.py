@@ -15,7 +15,7 @@ from contextlib import contextmanager
 from psycopg import sql
 
 # migrate_noop first, so that it measures exactly its own N schools.
-MODULES = ("migrate_noop", "school_creation", "host_lookup")
+MODULES = ("migrate_noop", "school_creation", "host_lookup", "rollups")
 
 
 def _admin(statement: sql.Composable) -> None:
@@ -41,11 +41,18 @@ def _admin(statement: sql.Composable) -> None:
 
 
 @contextmanager
-def throwaway_database():
+def bench_database(keep: str | None = None):
+    """A throwaway database, or with `keep` a named one that is created once and kept, so that the
+    2,000-school data set is generated once and measured again after a change."""
     from django.conf import settings
 
-    name = f"bench_{os.getpid()}"
-    _admin(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
+    name = keep or f"bench_{os.getpid()}"
+    try:
+        _admin(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
+    except Exception:
+        if not keep:
+            raise
+        print(f"reusing database {name}", file=sys.stderr)
     original = settings.DATABASES["default"]["NAME"]
     # Django opens no connection before setup(), so every connection it makes goes here.
     settings.DATABASES["default"]["NAME"] = name
@@ -56,8 +63,11 @@ def throwaway_database():
 
         connections.close_all()
         settings.DATABASES["default"]["NAME"] = original
-        _admin(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name)))
-        print(f"dropped database {name}", file=sys.stderr)
+        if keep:
+            print(f"kept database {name} (drop it with: DROP DATABASE {name})", file=sys.stderr)
+        else:
+            _admin(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name)))
+            print(f"dropped database {name}", file=sys.stderr)
 
 
 def _private_file_cache(directory: str) -> None:
@@ -73,6 +83,10 @@ def _private_file_cache(directory: str) -> None:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m bench", description=__doc__.splitlines()[0])
     parser.add_argument("--scale", choices=("small", "full"), default="small")
+    parser.add_argument(
+        "--keep-database", metavar="NAME", help="use and keep this database (reuses its data)"
+    )
+    parser.add_argument("--only", choices=MODULES, action="append", help="run just these benchmarks")
     args = parser.parse_args(argv)
 
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "district_portal.settings")
@@ -90,14 +104,14 @@ def main(argv: list[str] | None = None) -> int:
     except SettingError as exc:
         sys.exit(f"Configuration error / 配置错误: {exc}")
 
-    with throwaway_database(), tempfile.TemporaryDirectory(prefix="bench-cache-") as cache_dir:
+    with bench_database(args.keep_database), tempfile.TemporaryDirectory(prefix="bench-cache-") as cache_dir:
         _private_file_cache(cache_dir)
         import django
         from django.core.management import call_command
 
         django.setup()
         call_command("migrate", interactive=False, verbosity=0)
-        for name in MODULES:
+        for name in args.only or MODULES:
             importlib.import_module(f"bench.{name}").run(args.scale)
     return 0
 

@@ -231,6 +231,39 @@ def seed_school_records(school: School, index: int) -> None:
             )  # fmt: skip
         if index % 3 == 0 and not Incident.objects.exists():
             seed_incidents(school)
+        if not Incident.objects.filter(code__startswith="2022-H").exists():
+            seed_campaign_incidents(school, index)
+
+
+# Incidents during seed 004's campaign (Jan–Jul 2022), so the district dashboard has months, kinds
+# and severities to show: (month, day, kinds, severity, determination). Schools get a varying share.
+CAMPAIGN_INCIDENTS = [
+    (1, 12, ["verbal"], IncidentSeverity.MINOR), (2, 23, ["physical"], IncidentSeverity.MINOR),
+    (3, 8, ["social", "cyber"], IncidentSeverity.REPEATED), (3, 21, ["property"], IncidentSeverity.REPEATED),
+    (4, 6, ["physical", "verbal"], IncidentSeverity.SERIOUS), (4, 19, ["cyber"], IncidentSeverity.MINOR),
+    (5, 10, ["verbal"], IncidentSeverity.MINOR), (5, 26, ["physical"], IncidentSeverity.EGREGIOUS),
+    (6, 7, ["social"], IncidentSeverity.MINOR), (6, 15, ["property", "physical"], IncidentSeverity.SERIOUS),
+    (7, 4, ["cyber"], IncidentSeverity.REPEATED), (3, 30, ["verbal"], IncidentSeverity.MINOR),
+]  # fmt: skip
+
+
+def seed_campaign_incidents(school: School, index: int) -> None:
+    """Closed (or, for the last ones, still followed-up) cases of 2022; pseudonymous codes, no parties."""
+    tz = timezone.get_default_timezone()
+    share = 3 + (index * 5) % len(CAMPAIGN_INCIDENTS)
+    rows = []
+    for number, (month, day, kinds, severity) in enumerate(CAMPAIGN_INCIDENTS[:share], start=1):
+        occurred = dt.datetime(2022, month, day, 10, tzinfo=tz)
+        determined = occurred.date() + dt.timedelta(days=7)
+        rows.append(Incident(
+            code=f"2022-H{number:03d}", source=IncidentSource.TEACHER, occurred_at=occurred, place="教学楼",
+            summary="专项行动期间登记的欺凌事件。", opened_on=occurred.date(),
+            investigation_due_on=occurred.date() + dt.timedelta(days=10), determination=Determination.BULLYING,
+            kinds=kinds, severity=severity, determined_on=determined,
+            stage=IncidentStage.CLOSED if number < share else IncidentStage.FOLLOW_UP,
+            closed_on=determined + dt.timedelta(days=30) if number < share else None,
+        ))  # fmt: skip
+    Incident.objects.bulk_create(rows)
 
 
 def seed_incidents(school: School) -> None:
@@ -268,6 +301,10 @@ def seed_demo() -> list[DemoLogin]:
         with transaction.atomic():
             seed_school_records(school, index)
     seed_phase_reports(schools)
+    # The district dashboard reads roll-ups: count every school once, in one pass.
+    from oversight.rollups import reconcile
+
+    reconcile()
     return demo_logins(schools)
 
 

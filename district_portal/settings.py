@@ -276,6 +276,11 @@ CELERY_BEAT_SCHEDULE = {
         "task": "oversight.tasks.send_phase_reminders",
         "schedule": crontab(hour=8, minute=0),
     },
+    # Repairs any school refresh that was lost (broker down) and settles time-based figures.
+    "reconcile-rollups": {
+        "task": "oversight.rollups.reconcile_rollups",
+        "schedule": crontab(minute=7),
+    },
 }
 
 LOGGING = {

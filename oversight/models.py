@@ -267,6 +267,18 @@ class DistrictSettings(models.Model):
     report_reminder_days = models.PositiveSmallIntegerField(_("阶段报告截止前提醒（天）"), default=3)
     overdue_reminder_every_days = models.PositiveSmallIntegerField(_("逾期后每隔几天再提醒"), default=7)
     break_glass_hours = models.PositiveSmallIntegerField(_("紧急调阅授权有效期（小时）"), default=72)
+    # 问题突出学校: each rule that a school meets adds its weight; a score of flag_min_score flags it.
+    flag_rate_sigma = models.DecimalField(
+        _("发生率高于全区均值的标准差倍数"), max_digits=3, decimal_places=1, default=2
+    )
+    flag_rate_weight = models.PositiveSmallIntegerField(_("发生率偏高的权重"), default=2)
+    flag_serious_cases = models.PositiveSmallIntegerField(_("严重欺凌事件达到（件）"), default=2)
+    flag_serious_weight = models.PositiveSmallIntegerField(_("严重欺凌多发的权重"), default=2)
+    flag_overdue_reports = models.PositiveSmallIntegerField(_("阶段报告缺报达到（份）"), default=1)
+    flag_overdue_reports_weight = models.PositiveSmallIntegerField(_("阶段报告缺报的权重"), default=1)
+    flag_overdue_fixes = models.PositiveSmallIntegerField(_("隐患逾期未整改达到（项）"), default=1)
+    flag_overdue_fixes_weight = models.PositiveSmallIntegerField(_("隐患逾期未整改的权重"), default=1)
+    flag_min_score = models.PositiveSmallIntegerField(_("列为问题突出学校的最低分值"), default=2)
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
@@ -356,3 +368,13 @@ class BreakGlassAccess(models.Model):
         if self.pk is not None:
             raise ValidationError(_("查看记录不可修改。"))
         return super().save(*args, **kwargs)
+
+
+# The roll-up tables (read by the district dashboard) live in their own module.
+from oversight.models_rollups import (  # noqa: E402, F401
+    ActivityRollup,
+    HazardRollup,
+    IncidentKindRollup,
+    IncidentRollup,
+    SchoolRollup,
+)

@@ -141,10 +141,11 @@ class Progress:
         return [(phase, self.by_phase[phase.pk]) for phase in self.phases]
 
 
-def campaign_progress(campaign, today: dt.date | None = None) -> Progress:
+def campaign_progress(campaign, today: dt.date | None = None, *, phases=None, schools=None) -> Progress:
+    """`phases` and `schools` narrow the matrix (the dashboard's filters); default: all of the campaign's."""
     today = today or timezone.localdate()
-    phases = list(campaign.phases.order_by("order"))
-    schools = list(campaign.schools_in_scope().order_by("name"))
+    phases = list(campaign.phases.order_by("order") if phases is None else phases)
+    schools = list(campaign.schools_in_scope().order_by("name") if schools is None else schools)
     progress = Progress(campaign=campaign, phases=phases, schools=schools)
     school_ids = {s.pk for s in schools}
     extensions = latest_extensions(phases)

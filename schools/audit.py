@@ -48,6 +48,10 @@ def created(obj: models.Model) -> dict:
 
 
 def record(*, actor, action: str, obj: models.Model, changes: dict | None = None) -> AuditEvent:
+    from oversight.rollups import schedule_refresh
+
+    # Every school write passes here: refresh this school's district roll-ups after it commits.
+    schedule_refresh()
     return AuditEvent.objects.create(
         actor=actor if getattr(actor, "is_authenticated", False) else None,
         action=action,

@@ -83,7 +83,8 @@ SCHOOL_RULES = {
 DISTRICT_RULES = {
     **{name: {"bureau_staff", "bureau_admin"} for name in ["audit-log", "audit-export", "break-glass-list",
                                                            "break-glass-new", "break-glass-revoke"]},
-    "home": DISTRICT, "api-schools": DISTRICT, "api-audit-list": {"bureau_staff", "bureau_admin"}, "api-schema": EVERYONE, "api-docs": EVERYONE, "api-tokens": DISTRICT,
+    "home": DISTRICT, "dashboard": DISTRICT, "dashboard-export": DISTRICT, "dashboard-school": DISTRICT,
+    "api-schools": DISTRICT, "api-audit-list": {"bureau_staff", "bureau_admin"}, "api-schema": EVERYONE, "api-docs": EVERYONE, "api-tokens": DISTRICT,
     "login": EVERYONE, "logout": EVERYONE, "password_reset": EVERYONE, "password_reset_done": EVERYONE,
     "password_reset_confirm": EVERYONE, "password_reset_complete": EVERYONE, "set_language": EVERYONE,
     # campaigns: inspectors read progress; only bureau staff set up, grant and review.
@@ -187,6 +188,10 @@ def kwargs_for(name, ids):
         return {"pk": ids["report"], "attachment_pk": 1}
     if name in ("phase-new", "phase-monthly"):
         return {"pk": ids["campaign"]}
+    if name == "dashboard-export":
+        return {"chart": "severity"}
+    if name == "dashboard-school":
+        return {"slug": "alpha"}  # inspector_alpha's school
     if name == "break-glass-revoke":
         return {"pk": 1}  # only POST acts; the bureau's GET is sent back to the list
     if name == "password_reset_confirm":

@@ -1,0 +1,184 @@
+"""The district dashboard: real data from the roll-ups, filters that change every chart, tables,
+XLSX exports, the de-identified school page, 问题突出学校 flags, and small-count suppression."""
+
+import datetime as dt
+import io
+from decimal import Decimal
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
+from django_tenants.utils import tenant_context
+from openpyxl import load_workbook
+
+from oversight import dashboard, rollups
+from oversight.models import CampaignScope, DistrictSettings
+from schools.models import Hazard, Incident, IncidentParty
+from tenants.models import School
+from tests.campaign_helpers import at, school, seed_campaign, submit
+
+pytestmark = pytest.mark.django_db
+
+CHARTS = ["over_time", "severity", "heatmap", "ranking"]
+
+
+def incident(slug, day, kinds, severity, stage="handling", code=None):
+    with tenant_context(school(slug)):
+        return Incident.objects.create(
+            code=code or f"D-{slug}-{Incident.objects.count() + 1}", source="teacher",
+            occurred_at=timezone.make_aware(dt.datetime(day.year, day.month, day.day, 10)), place="x",
+            summary="x", kinds=kinds, severity=severity, stage=stage,
+        )  # fmt: skip
+
+
+def overdue_hazard(slug):
+    with tenant_context(school(slug)):
+        Hazard.objects.create(found_on=dt.date(2022, 3, 1), place="toilet", risk_kind="x", method="talk",
+                              found_by="x", description="x", responsible="x", deadline=dt.date(2022, 3, 20))  # fmt: skip
+
+
+@pytest.fixture
+def district():
+    School.objects.filter(slug="alpha").update(area="东区")
+    School.objects.filter(slug="beta").update(area="西区")
+    School.objects.filter(slug="gamma").update(area="东区")
+    main = seed_campaign()
+    alpha_only = seed_campaign(
+        name="专项督查（阿尔法）", scope=CampaignScope.CHOSEN, schools=[school("alpha")]
+    )
+    submit("alpha", main.phases.get(order=1), at(dt.date(2022, 3, 1)))
+    incident("alpha", dt.date(2022, 3, 10), ["physical"], "serious")
+    incident("alpha", dt.date(2022, 3, 12), ["physical", "verbal"], "serious", stage="closed")
+    incident("alpha", dt.date(2022, 5, 2), ["verbal"], "minor")
+    incident("beta", dt.date(2022, 4, 5), ["social"], "repeated")
+    incident("beta", dt.date(2022, 11, 20), ["cyber"], "egregious")
+    incident("gamma", dt.date(2022, 2, 1), [], "")
+    overdue_hazard("alpha")
+    with tenant_context(school("alpha")):
+        IncidentParty.objects.create(incident=Incident.objects.first(), student_name="张三丰", grade="四年级",
+                                     class_name="四年级2班", role="victim")  # fmt: skip
+    rollups.reconcile()
+    return {"main": main, "alpha_only": alpha_only}
+
+
+def tables(user, **query):
+    board = dashboard.build(user, dashboard.Filters.from_query(query, today=dt.date(2022, 12, 1)),
+                            today=dt.date(2022, 12, 1))  # fmt: skip
+    return board, {chart: board.table(chart)[2] for chart in CHARTS}
+
+
+def test_every_filter_changes_every_charts_data(district):
+    from tests.campaign_helpers import user
+
+    staff = user("bureau_staff")
+    base_query = {"campaign": str(district["main"].pk), "from": "2022-01", "to": "2022-12"}
+    board, base = tables(staff, **base_query)
+    assert all(base[chart] for chart in CHARTS), base
+    changes = {
+        "campaign": {"campaign": str(district["alpha_only"].pk)},
+        "period": {"to": "2022-06"},
+        "school kind": {"kind": "primary"},
+        "area": {"area": "西区"},
+    }
+    for name, change in changes.items():
+        _board, filtered = tables(staff, **{**base_query, **change})
+        unchanged = [chart for chart in CHARTS if filtered[chart] == base[chart]]
+        assert unchanged == [], f"the {name} filter did not change {unchanged}"
+
+
+def test_figures_match_the_data(district):
+    from tests.campaign_helpers import user
+
+    board, _ = tables(
+        user("bureau_staff"), campaign=str(district["main"].pk), **{"from": "2022-01", "to": "2022-12"}
+    )
+    assert board.tiles["schools"] == 2  # the campaign's scope: active schools (gamma is suspended)
+    assert board.tiles["open_incidents"] == 4  # all but the closed one
+    assert board.tiles["serious_this_term"] == 1  # autumn 2022: beta's egregious case in November
+    assert board.tiles["overdue_fixes"] == 1
+    assert board.tiles["overdue_reports"] == 7  # 2 schools × 4 phases, alpha reported phase 1
+    over_time = board.over_time["counts"]
+    assert over_time[(dt.date(2022, 3, 1), "physical")] == 2
+    assert over_time[(dt.date(2022, 3, 1), "verbal")] == 1  # the two-kind incident counts under both
+    assert dict(board.severity) == {"serious": 2, "minor": 1, "repeated": 1, "egregious": 1}
+    board, _ = tables(user("bureau_staff"), campaign="", **{"from": "2022-01", "to": "2022-12"})
+    assert board.tiles["schools"] == 3 and dict(board.severity)[""] == 1  # no campaign: every school
+    alpha = next(r for r in board.ranking if r["school"].slug == "alpha")
+    assert (alpha["incidents"], alpha["rate"]) == (3, 3.75)  # 3 per 800 students
+
+
+def test_the_dashboard_page_renders_real_data_as_charts_tables_and_xlsx(district, client_for):
+    client = client_for("bureau_staff")
+    query = f"campaign={district['main'].pk}&from=2022-01&to=2022-12"
+    page = client.get(f"/dashboard/?{query}")
+    assert page.status_code == 200
+    html = page.content.decode()
+    for chart in ("chart-over_time", "chart-severity", "progress-heatmap", "chart-ranking", "dashboard-data"):
+        assert chart in html
+    assert "<script>" not in html  # data only in application/json blocks (CSP)
+    table = client.get(f"/dashboard/?{query}&view=table").content.decode()
+    for chart in ("table-over_time", "table-severity", "table-heatmap", "table-ranking", "table-flags"):
+        assert chart in table
+    assert "阿尔法小学" in table and "3.75" in table
+    for chart in ("over_time", "severity", "heatmap", "ranking", "flags"):
+        response = client.get(f"/dashboard/export/{chart}.xlsx?{query}")
+        assert response.status_code == 200, chart
+        sheet = load_workbook(io.BytesIO(response.content)).active
+        assert sheet.max_row >= 3
+    ranking = load_workbook(io.BytesIO(client.get(f"/dashboard/export/ranking.xlsx?{query}").content)).active
+    assert [c.value for c in ranking[4]][:1] == ["阿尔法小学"]
+
+
+def test_the_page_reads_roll_ups_only(district, client_for):
+    client = client_for("bureau_staff")
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get("/dashboard/").status_code == 200
+    touched = " ".join(q["sql"] for q in queries.captured_queries)
+    assert "schools_incident" not in touched and "school_alpha" not in touched
+
+
+def test_the_school_page_shows_figures_and_no_names(district, client_for):
+    page = client_for("bureau_staff").get(f"/dashboard/schools/alpha/?campaign={district['main'].pk}")
+    assert page.status_code == 200
+    html = page.content.decode()
+    assert "阿尔法小学" in html and "张三丰" not in html and "四年级2班" not in html
+    assert 'id="school-months"' in html
+
+
+def test_an_inspector_sees_only_assigned_schools(district, client_for):
+    from tests.campaign_helpers import user
+
+    board, _ = tables(user("inspector_alpha"), campaign=str(district["main"].pk))
+    assert [s.slug for s in board.schools] == ["alpha"]
+    client = client_for("inspector_alpha")
+    assert client.get("/dashboard/schools/alpha/").status_code == 200
+    assert client.get("/dashboard/schools/beta/").status_code == 404
+
+
+def test_flags_say_why_and_follow_the_district_settings(district):
+    from tests.campaign_helpers import user
+
+    staff = user("bureau_staff")
+    query = {"campaign": str(district["main"].pk), "from": "2022-01", "to": "2022-12"}
+    board, _ = tables(staff, **query)
+    alpha = next(f for f in board.flags if f.school.slug == "alpha")
+    # 2 serious cases (+2), 3 missing reports (+1), 1 overdue fix (+1); the rate rule is not met at 2σ.
+    assert alpha.score == 4
+    assert any("严重欺凌事件 2 件" in r for r in alpha.reasons)
+    assert any("隐患逾期未整改 1 项" in r for r in alpha.reasons)
+    assert not any("每千名学生" in r for r in alpha.reasons)
+    rules = DistrictSettings.current()
+    rules.flag_rate_sigma = Decimal("0.5")  # 2 schools: rates 3.75 and 2.5, mean 3.125, σ 0.625
+    rules.flag_serious_cases = 5
+    rules.flag_min_score = 3
+    rules.save()
+    board, _ = tables(staff, **query)
+    alpha = next(f for f in board.flags if f.school.slug == "alpha")
+    assert any("每千名学生事件数 3.75" in r for r in alpha.reasons)
+    assert not any("严重欺凌" in r for r in alpha.reasons)
+    assert {f.school.slug for f in board.flags} == {"alpha"}  # beta scores 1 (missing reports) < 3
+
+
+def test_counts_of_one_or_two_are_suppressed_for_the_public():
+    assert [dashboard.suppress_small(n) for n in (0, 1, 2, 3, 40, None)] == [0, "<3", "<3", 3, 40, None]
