@@ -301,6 +301,7 @@ def seed_demo() -> list[DemoLogin]:
         with transaction.atomic():
             seed_school_records(school, index)
     seed_phase_reports(schools)
+    seed_visits()
     # The district dashboard reads roll-ups: count every school once, in one pass.
     from oversight.rollups import reconcile
 
@@ -393,6 +394,88 @@ def seed_phase_reports(schools: list[School]) -> None:
                 if letter == "V":
                     revised = submit(school, phase, day + dt.timedelta(days=5), REPORT_TEXT)
                     review(revised, "accept", day + dt.timedelta(days=6))
+
+
+# Inspector visits (挂牌督导) over the last half year, relative to today: each inspector visits each
+# of their schools about monthly. Days since each school's latest visit, in SCHOOLS order: some
+# within the last 30 days, some not visited for more than 30 (the dashboard's "not visited" tile).
+VISIT_LAST_GAPS = [4, 12, 40, 20, 55, 8, 33, 16, 70, 26, 45, 2]
+VISITS_PER_SCHOOL = 6
+ROUTINE_FINDINGS = [
+    "查看防欺凌工作领导小组名单及职责公示，抽查排查台账和隐患整改记录；课间厕所、楼梯转角等重点部位有教师值守。",
+    "检查校门口欺凌举报电话、举报信箱公示情况；抽查两个班级的主题班会记录，与部分学生座谈，学生知晓求助渠道。",
+    "查阅心理辅导室工作记录和家校沟通记录；午间食堂、操场秩序良好，视频监控覆盖主要区域。",
+    "检查“1530”安全教育落实情况和教职工防欺凌专题培训记录；放学时段护学岗在岗，校门登记规范。",
+    "抽查本学期问卷调查的组织和结果分析，查看重点关注学生的跟踪辅导安排（未查阅学生个人信息）。",
+]
+SPECIAL_FINDINGS = {
+    True: "专项检查：夜间宿舍巡查、晚自习管理和宿管值班记录；抽查宿舍区视频监控，值班人员在岗。",
+    False: "专项检查：课后服务时段和放学后校园管理；检查校园周边护学岗设置及与属地派出所的联动记录。",
+}
+FOLLOW_UP_FINDINGS = "整改复查：对上次督导下达的整改通知书逐项复查，查看整改前后的照片和台账记录。"
+NOTICE_ITEMS = [
+    "1. 北楼二层厕所外走廊监控存在盲区，请加装监控或安排课间专人值守；\n"
+    "2. 排查台账部分隐患未填写整改责任人和期限，请补全。",
+    "1. 校门口及学校网站未公示欺凌举报电话和举报信箱，请在醒目位置公示；\n"
+    "2. 本学期主题班会尚未覆盖全部班级，请按每班每学期不少于 2 次落实。",
+    "1. 放学后校门外学生聚集现象仍较突出，请增加护学岗并与属地派出所联动；\n"
+    "2. 教职工防欺凌专题培训记录不完整，请补充培训签到和材料。",
+]
+NOTICE_CLOSE_NOTE = "经到校复查，整改事项已逐项落实，相关台账和记录齐全，予以销号。"
+
+
+def seed_visits() -> None:
+    """Visits and rectification notices for every demo school with a current inspector: a notice
+    raised and closed at a follow-up visit everywhere, and by turns one still open on the latest
+    visit, one open and overdue, or none. Idempotent: a school with any visit is left alone."""
+    from inspections.models import NoticeStatus, Visit, VisitKind
+
+    today = timezone.localdate()
+    tz = timezone.get_default_timezone()
+
+    def filed(day: dt.date, index: int) -> dt.datetime:  # the same day or the next: within the 2-day limit
+        return dt.datetime(day.year, day.month, day.day, 17, tzinfo=tz) + dt.timedelta(days=index % 2)
+
+    with transaction.atomic():
+        for index, (slug, *_rest) in enumerate(SCHOOLS):
+            assignment = (
+                InspectorAssignment.objects.filter(school__slug=slug, ends_on__isnull=True)
+                .select_related("inspector", "school")
+                .first()
+            )
+            if assignment is None or Visit.objects.filter(school=assignment.school).exists():
+                continue
+            school, inspector = assignment.school, assignment.inspector
+            gap = VISIT_LAST_GAPS[index % len(VISIT_LAST_GAPS)]
+            visits = []  # newest first
+            for number in range(VISITS_PER_SCHOOL):
+                jitter = 0 if number == 0 else (index * 7 + number * 3) % 7 - 3
+                day = today - dt.timedelta(days=gap + 30 * number + jitter)
+                if number == 3:
+                    kind, summary = VisitKind.FOLLOW_UP, FOLLOW_UP_FINDINGS  # re-checks the notice of visit 4
+                elif number == 2:
+                    kind, summary = VisitKind.SPECIAL, SPECIAL_FINDINGS[school.boarding]
+                else:
+                    kind = VisitKind.ROUTINE
+                    summary = ROUTINE_FINDINGS[(index + number) % len(ROUTINE_FINDINGS)]
+                visits.append(Visit.objects.create(inspector=inspector, school=school, visited_on=day, kind=kind,
+                                                   summary=summary, filed_at=filed(day, index)))  # fmt: skip
+            items = [NOTICE_ITEMS[(index + n) % len(NOTICE_ITEMS)] for n in range(3)]
+            _demo_notice(visits[4], items[0], status=NoticeStatus.CLOSED, closed_on=visits[3].visited_on,
+                         closed_by=inspector, close_note=NOTICE_CLOSE_NOTE)  # fmt: skip
+            if index % 4 == 1:  # open, still within its 30 days when the latest visit is recent
+                _demo_notice(visits[0], items[1])
+            elif index % 4 == 2:  # raised about two months ago and never closed: overdue
+                _demo_notice(visits[1], items[2])
+
+
+def _demo_notice(visit, items: str, **closed):
+    from inspections.models import RectificationNotice
+
+    return RectificationNotice.objects.create(
+        visit=visit, school=visit.school, issued_by=visit.inspector, issued_on=visit.visited_on,
+        due_on=visit.visited_on + dt.timedelta(days=30), items=items, **closed,
+    )  # fmt: skip
 
 
 def demo_logins(schools: list[School]) -> list[DemoLogin]:

@@ -1,7 +1,9 @@
-from django.db.models import Q
+import datetime as dt
+
+from django.db.models import Count, Max, Q
 from django.utils import timezone
 
-from inspections.models import InspectorAssignment
+from inspections.models import InspectorAssignment, NoticeStatus, RectificationNotice, Visit
 
 
 def current_assignments(*, inspector=None, school=None):
@@ -18,3 +20,33 @@ def current_assignments(*, inspector=None, school=None):
 
 def inspector_is_assigned(*, inspector, school) -> bool:
     return current_assignments(inspector=inspector, school=school).exists()
+
+
+# --- for the district dashboard: one query each, public schema only ------------------------
+
+
+def latest_visits(school_ids) -> dict[int, dt.date]:
+    """School id → the date of its latest visit that is not voided. A school never visited is
+    absent. `school_ids` may be any iterable of ids or a values_list queryset (then a subquery)."""
+    rows = (
+        Visit.objects.filter(school_id__in=school_ids, voided_at__isnull=True)
+        .values("school_id")
+        .annotate(latest=Max("visited_on"))
+        .order_by()
+    )
+    return {row["school_id"]: row["latest"] for row in rows}
+
+
+def open_notice_counts(school_ids, *, today: dt.date | None = None) -> dict[int, dict]:
+    """School id → {"open": n, "overdue": m}: its rectification notices not yet closed, and how many
+    of them are past their due date (due_on < today). A school with none open is absent."""
+    today = today or timezone.localdate()
+    rows = (
+        RectificationNotice.objects.filter(
+            school_id__in=school_ids, status=NoticeStatus.OPEN, visit__voided_at__isnull=True
+        )
+        .values("school_id")
+        .annotate(open_count=Count("id"), overdue_count=Count("id", filter=Q(due_on__lt=today)))
+        .order_by()
+    )
+    return {row["school_id"]: {"open": row["open_count"], "overdue": row["overdue_count"]} for row in rows}
