@@ -5,6 +5,8 @@
 instead which schemas lack one of the current leaf migrations, and migrate only those.
 """
 
+from django.apps import apps
+from django.conf import settings
 from django.db import connection
 from django.db.migrations.loader import MigrationLoader
 from psycopg import sql
@@ -13,8 +15,13 @@ CHUNK = 500
 
 
 def leaf_migrations() -> list[str]:
+    """The latest migration of each app whose tables live in a school's schema (TENANT_APPS).
+
+    A district-layer migration changes nothing in a school's schema (the router keeps its tables in
+    public), so it does not make 2,000 schools "behind": deploying one migrates public alone."""
+    tenant_labels = {config.label for config in apps.get_app_configs() if config.name in settings.TENANT_APPS}
     loader = MigrationLoader(connection, ignore_no_migrations=True)
-    return sorted(f"{app}.{name}" for app, name in loader.graph.leaf_nodes())
+    return sorted(f"{app}.{name}" for app, name in loader.graph.leaf_nodes() if app in tenant_labels)
 
 
 def schemas_behind(schemas: list[str]) -> list[str]:
