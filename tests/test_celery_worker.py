@@ -62,6 +62,9 @@ def worker(django_db_setup, django_db_blocker):
         process.wait(timeout=15)
     except subprocess.TimeoutExpired:
         os.killpg(process.pid, 9)
+    # The worker committed its notice: remove it, so later tests see the school as they left it.
+    with django_db_blocker.unblock(), tenant_context(School.objects.get(slug="alpha")):
+        Notice.objects.filter(title__startswith="worker-test-")._raw_delete("default")
 
 
 def wait_for(predicate, timeout=45.0):
