@@ -50,3 +50,33 @@ def open_notice_counts(school_ids, *, today: dt.date | None = None) -> dict[int,
         .order_by()
     )
     return {row["school_id"]: {"open": row["open_count"], "overdue": row["overdue_count"]} for row in rows}
+
+
+def overdue_notices(school_ids, *, today: dt.date):
+    """(school id, n) of the schools with notices not closed and past their due date: a queryset, so
+    the dashboard can join it into one statement."""
+    return (
+        RectificationNotice.objects.filter(
+            school_id__in=school_ids,
+            status=NoticeStatus.OPEN,
+            visit__voided_at__isnull=True,
+            due_on__lt=today,
+        )
+        .values("school_id")
+        .annotate(n=Count("id"))
+        .order_by()
+        .values_list("school_id", "n")
+    )
+
+
+def open_notices(school_ids):
+    """(school id, n) of the schools with notices not yet closed: a queryset, like overdue_notices."""
+    return (
+        RectificationNotice.objects.filter(
+            school_id__in=school_ids, status=NoticeStatus.OPEN, visit__voided_at__isnull=True
+        )
+        .values("school_id")
+        .annotate(n=Count("id"))
+        .order_by()
+        .values_list("school_id", "n")
+    )

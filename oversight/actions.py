@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django_tenants.utils import schema_context
 
+from oversight import progress_rollup
 from oversight.models import (
     Campaign,
     CampaignScope,
@@ -71,6 +72,7 @@ def _new_phase(*, campaign, name, starts_on, ends_on, report_due_on, goals="", g
 def add_phase(*, acting_user, campaign: Campaign, **fields) -> Phase:
     campaign = Campaign.objects.select_for_update().get(pk=campaign.pk)
     phase = _new_phase(campaign=campaign, **fields)
+    progress_rollup.refresh_campaign(campaign)
     audit.record(actor=acting_user, action="phase.created", obj=phase, changes={
         "campaign": campaign.pk, "name": phase.name, "starts_on": str(phase.starts_on), "ends_on": str(phase.ends_on),
         "report_due_on": str(phase.report_due_on), "grace_days": phase.grace_days,
@@ -110,6 +112,7 @@ def generate_monthly_phases(
             report_template=report_template,
         ))  # fmt: skip
         month = next_month(month)
+    progress_rollup.refresh_campaign(campaign)
     audit.record(actor=acting_user, action="phase.monthly_generated", obj=campaign, changes={
         "phases": [p.pk for p in phases], "first_month": first_month.isoformat(), "months": months, "due_day": due_day,
     })  # fmt: skip
@@ -141,6 +144,7 @@ def grant_extension(
     extension = PhaseExtension.objects.create(
         phase=phase, school=school, due_on=due_on, reason=reason.strip(), granted_by=acting_user
     )
+    progress_rollup.refresh_school_cells(school, [phase.campaign])
     audit.record(actor=acting_user, action="phase.extension_granted", obj=extension, school=school,
                  changes={"phase": phase.pk, "due_on": due_on.isoformat(), "reason": extension.reason})  # fmt: skip
     return extension
@@ -159,6 +163,7 @@ def grant_exemption(*, acting_user, phase: Phase, school: School, reason: str) -
     exemption = PhaseExemption.objects.create(
         phase=phase, school=school, reason=reason.strip(), granted_by=acting_user
     )
+    progress_rollup.refresh_school_cells(school, [phase.campaign])
     audit.record(actor=acting_user, action="phase.exemption_granted", obj=exemption, school=school,
                  changes={"phase": phase.pk, "reason": exemption.reason})  # fmt: skip
     return exemption
@@ -189,6 +194,7 @@ def accept_submission(*, acting_user, submission: PhaseSubmission, comment: str 
     submission.reviewed_by, submission.reviewed_at = acting_user, timezone.now()
     submission.review_comment = comment.strip()
     submission.save(update_fields=["status", "reviewed_by", "reviewed_at", "review_comment"])
+    progress_rollup.refresh_school_cells(submission.school, [submission.phase.campaign])
     audit.record(actor=acting_user, action="phase_report.accepted", obj=submission, school=submission.school,
                  changes={"status": {"old": "submitted", "new": "accepted"}, "comment": submission.review_comment})  # fmt: skip
     _notify_school_admins(
@@ -210,6 +216,7 @@ def return_submission(*, acting_user, submission: PhaseSubmission, comment: str)
     submission.reviewed_by, submission.reviewed_at = acting_user, timezone.now()
     submission.review_comment = comment.strip()
     submission.save(update_fields=["status", "reviewed_by", "reviewed_at", "review_comment"])
+    progress_rollup.refresh_school_cells(submission.school, [submission.phase.campaign])
     audit.record(actor=acting_user, action="phase_report.returned", obj=submission, school=submission.school,
                  changes={"status": {"old": "submitted", "new": "returned"}, "comment": submission.review_comment})  # fmt: skip
     _notify_school_admins(

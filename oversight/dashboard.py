@@ -8,31 +8,41 @@ schools assigned to them.
 """
 
 import datetime as dt
-import statistics
 from dataclasses import dataclass, field
-from decimal import Decimal
+from functools import cached_property
 
-from django.db.models import Q, Sum
+from django.db import connection
+from django.db.models import Count, Q, Sum
+from django.db.models.expressions import RawSQL
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from inspections.selectors import current_assignments
-from oversight.models import Campaign, DistrictSettings
+from inspections.models import Visit
+from inspections.selectors import current_assignments, open_notices, overdue_notices
+from oversight import progress_rollup
+from oversight.models import Campaign, CampaignScope, DistrictSettings
 from oversight.models_rollups import (
     ActivityRollup,
+    DistrictIncidentCube,
+    DistrictIncidentKindCube,
     HazardRollup,
     IncidentKindRollup,
     IncidentRollup,
+    PhaseProgressRollup,
+    SchoolMonthRollup,
     SchoolRollup,
 )
-from oversight.progress import MISSING, campaign_progress
+from oversight.progress import LATE, MISSING
 from schools.models import SERIOUS_SEVERITIES, ActivityKind, BullyingKind, IncidentSeverity, IncidentStage
 from tenants.models import School, SchoolKind
 
 OPEN_HAZARD = ("open", "rectifying")
 FIXED_HAZARD = ("fixed", "verified")
 CHARTS = ("over_time", "severity", "heatmap", "ranking", "flags")
-RANKING_BARS = 20
+RANKING_BARS = 20  # schools in the ranking chart (the table and the export have every school)
+HEATMAP_ROWS = 30  # schools in the heatmap chart: those furthest behind
+FLAG_ROWS = 30  # flagged schools on the page, highest score first (the table and the export: all)
+NOT_VISITED_DAYS = 30
 
 
 def suppress_small(n: int | None) -> int | str | None:
@@ -130,6 +140,26 @@ def schools_for(user, filters: Filters):
     return schools.order_by("name")
 
 
+def cube_filter(user, filters: Filters) -> Q | None:
+    """The filters as coordinates of the district cubes, or None when they name a set of schools
+    the cubes cannot express (an inspector's own schools, a campaign of chosen schools): those
+    sets are small, and are summed from the per-school roll-ups instead."""
+    if user is not None and not user.is_bureau:
+        return None
+    q = Q()
+    if filters.campaign is not None:
+        if filters.campaign.scope == CampaignScope.CHOSEN:
+            return None
+        q &= Q(active=True)
+        if filters.campaign.scope == CampaignScope.KINDS:
+            q &= Q(school_kind__in=filters.campaign.kinds)
+    if filters.kind:
+        q &= Q(school_kind=filters.kind)
+    if filters.area:
+        q &= Q(area=filters.area)
+    return q
+
+
 @dataclass
 class Flag:
     school: School
@@ -138,32 +168,299 @@ class Flag:
 
 
 @dataclass
-class Dashboard:
-    filters: Filters
-    schools: list
-    tiles: dict
-    over_time: dict
-    severity: list
-    ranking: list  # dicts per school, highest rate first
-    progress: object  # oversight.progress.Progress or None
-    flags: list
-    rate_mean: float | None = None
-    rate_sd: float | None = None
+class Heatmap:
+    """Schools × phases in the shape oversight.campaign_views._matrix_data draws."""
 
-    def table(self, chart: str) -> tuple[str, list[str], list[list]]:
-        """(title, header, rows) of one chart: its table view and its XLSX sheet."""
+    phases: list
+    school_rows: list  # [(school, [Cell per phase])]
+
+    def rows(self):
+        return self.school_rows
+
+
+def _sum(qs, column: str = "count") -> int:
+    return qs.aggregate(n=Sum(column))["n"] or 0
+
+
+def _in_sql(queryset) -> tuple[str, tuple]:
+    """A queryset of school ids as SQL for `id IN (…)`."""
+    sql_text, params = queryset.values("pk").query.sql_with_params()
+    return sql_text, tuple(params)
+
+
+class Dashboard:
+    """The figures of one view of the dashboard. What the charts show is worked out on creation,
+    in a fixed number of queries whose cost does not grow with the number of schools (cubes and
+    aggregates in SQL); what only the table view and the exports need — a row for every school —
+    is worked out when asked for."""
+
+    def __init__(self, user, filters: Filters, today: dt.date):
+        self.user, self.filters, self.today = user, filters, today
+        self.rules = DistrictSettings.current()
+        self.school_ids = schools_for(user, filters).order_by().values("pk")
+        self.cube = cube_filter(user, filters)
+        self.period = (filters.start, filters.end)
+        self.phases = self._phases()
+        self.over_time = self._over_time()
+        self.severity = self._severity()
+        self.phase_tallies, self.progress_total = progress_rollup.tallies(self.phases, self.school_ids, today)
+        figures = self._per_school(rank_limit=RANKING_BARS, flag_limit=FLAG_ROWS)
+        self.top, self.flags, self.flag_count = figures["ranked"], figures["flags"], figures["flag_count"]
+        self.rate_mean, self.rate_sd = figures["mean"], figures["sd"]
+        self.tiles = self._tiles(figures["tiles"])
+
+    # -- what the charts show -------------------------------------------------------------
+
+    def _phases(self) -> list:
+        if self.filters.campaign is None:
+            return []
+        period_end = month_end(self.filters.end)
+        return [p for p in self.filters.campaign.phases.order_by("order")
+                if p.starts_on <= period_end and p.ends_on >= self.filters.start]  # fmt: skip
+
+    def _incidents(self, cube_model, school_model):
+        """Incident rows in the period: from the cube when the filters allow, else per school."""
+        if self.cube is not None:
+            return cube_model.objects.filter(self.cube, month__range=self.period)
+        return school_model.objects.filter(school_id__in=self.school_ids, month__range=self.period)
+
+    def _over_time(self) -> dict:
+        rows = self._incidents(DistrictIncidentKindCube, IncidentKindRollup).values("month", "kind")
+        counts = {(r["month"], r["kind"]): r["n"] for r in rows.annotate(n=Sum("count")) if r["n"]}
+        kinds = [k for k in [*BullyingKind.values, ""] if any(key[1] == k for key in counts)]
+        return {"months": self.filters.months(), "kinds": kinds, "counts": counts}
+
+    def _severity(self) -> list:
+        rows = (
+            self._incidents(DistrictIncidentCube, IncidentRollup).values("severity").annotate(n=Sum("count"))
+        )
+        by_severity = {r["severity"]: r["n"] for r in rows}
+        return [(s, by_severity[s]) for s in [*IncidentSeverity.values, ""] if by_severity.get(s)]
+
+    def _per_school(self, *, rank_limit: int | None, flag_limit: int | None) -> dict:
+        """Everything that needs a figure for each filtered school, in one statement whose answer
+        holds only the rows shown: the `rank_limit` highest rates per 1,000 students, the
+        `flag_limit` flagged schools with the highest scores (None: all), and the district's
+        totals — schools, open incidents, overdue fixes, schools not visited, notices, the mean
+        and standard deviation of the rates, the number of flagged schools.
+
+        Each rule's figure per school (the rate against the district's mean and standard
+        deviation, serious cases, missing reports, overdue fixes, overdue notices) is a query of
+        its own model, joined to every filtered school and scored by the rules' weights in SQL."""
+        rules, today = self.rules, self.today
+        in_ids = RawSQL("SELECT id FROM ids", ())
+        ids_sql, ids_params = _in_sql(self.school_ids)
+        missing = PhaseProgressRollup.objects.none()
+        if self.phases:
+            missing = progress_rollup.with_state(
+                PhaseProgressRollup.objects.filter(phase__in=self.phases, school_id__in=in_ids), today
+            ).filter(cell_state=MISSING)
+        queries = {
+            "missing": missing.values("school_id").annotate(n=Count("pk")),
+            "fixes": HazardRollup.objects.filter(school_id__in=in_ids, status__in=OPEN_HAZARD, deadline__lt=today)
+            .values("school_id").annotate(n=Sum("count")),
+            "notices": overdue_notices(in_ids, today=today),
+            "open_notices": open_notices(in_ids),
+            "visited": Visit.objects.filter(school_id__in=in_ids, voided_at__isnull=True,
+                                            visited_on__gt=today - dt.timedelta(days=NOT_VISITED_DAYS))
+            .values("school_id").annotate(n=Count("pk")),
+            "open_incidents": SchoolRollup.objects.filter(school_id__in=in_ids).values("school_id")
+            .annotate(n=Sum("open_incidents")),
+        }  # fmt: skip
+        ctes, params = [], [*ids_params, *self.period]
+        for name, queryset in queries.items():
+            if name == "missing" and not self.phases:
+                ctes.append(f"{name}(school_id, n) AS (SELECT NULL::int, NULL::bigint WHERE FALSE)")
+                continue
+            text, query_params = queryset.order_by().values_list("school_id", "n").query.sql_with_params()
+            ctes.append(f"{name}(school_id, n) AS ({text})")
+            params += query_params
+        off = 2**31 - 1  # a threshold of 0 turns its rule off
+        params += [
+            float(rules.flag_rate_sigma or 0), rules.flag_rate_weight,
+            rules.flag_serious_cases or off, rules.flag_serious_weight,
+            rules.flag_overdue_reports or off, rules.flag_overdue_reports_weight,
+            rules.flag_overdue_fixes or off, rules.flag_overdue_fixes_weight,
+            rules.flag_overdue_notices or off, rules.flag_overdue_notices_weight, rules.flag_min_score,
+        ]  # fmt: skip
+        rank_limit = "" if rank_limit is None else f"LIMIT {int(rank_limit)}"
+        flag_limit = "" if flag_limit is None else f"LIMIT {int(flag_limit)}"
+        statement = f"""
+            WITH ids(id) AS MATERIALIZED ({ids_sql}),
+            per AS (
+                SELECT school_id, sum(incidents) AS n, sum(serious) AS serious FROM {SchoolMonthRollup._meta.db_table}
+                WHERE month BETWEEN %s AND %s AND school_id IN (SELECT id FROM ids) GROUP BY school_id),
+            {", ".join(ctes)},
+            rated AS (
+                SELECT s.id, s.name, coalesce(per.n, 0) AS n, coalesce(per.serious, 0) AS serious,
+                       CASE WHEN s.student_count > 0
+                            THEN 1000.0::float8 * coalesce(per.n, 0) / s.student_count END AS rate
+                FROM {School._meta.db_table} s LEFT JOIN per ON per.school_id = s.id
+                WHERE s.id IN (SELECT id FROM ids)),
+            stats AS (SELECT avg(rate) AS mean, coalesce(stddev_pop(rate), 0) AS sd, count(*) AS schools FROM rated),
+            scored AS (
+                SELECT r.*, coalesce(m.n, 0) AS missing, coalesce(f.n, 0) AS fixes, coalesce(o.n, 0) AS notices,
+                         (CASE WHEN stats.sd > 0 AND r.rate > stats.mean + %s * stats.sd THEN %s ELSE 0 END)
+                       + (CASE WHEN r.serious >= %s THEN %s ELSE 0 END)
+                       + (CASE WHEN coalesce(m.n, 0) >= %s THEN %s ELSE 0 END)
+                       + (CASE WHEN coalesce(f.n, 0) >= %s THEN %s ELSE 0 END)
+                       + (CASE WHEN coalesce(o.n, 0) >= %s THEN %s ELSE 0 END) AS score
+                FROM rated r CROSS JOIN stats
+                LEFT JOIN missing m ON m.school_id = r.id
+                LEFT JOIN fixes f ON f.school_id = r.id
+                LEFT JOIN notices o ON o.school_id = r.id),
+            flagged AS (SELECT * FROM scored WHERE score > 0 AND score >= %s)
+            SELECT 'rank', row_number() OVER (), id::bigint, n::bigint, serious::bigint, rate, NULL::float8,
+                   0::bigint, 0::bigint, 0::bigint, 0::bigint
+              FROM (SELECT * FROM rated ORDER BY rate DESC NULLS LAST, name {rank_limit}) t
+            UNION ALL
+            SELECT 'flag', row_number() OVER (), id, n, serious, rate, NULL, score, missing, fixes, notices
+              FROM (SELECT * FROM flagged ORDER BY score DESC, name {flag_limit}) t
+            UNION ALL
+            SELECT 'totals', 0, schools, (SELECT count(*) FROM flagged),
+                   (SELECT coalesce(sum(n), 0)::bigint FROM open_incidents), mean, sd,
+                   (SELECT coalesce(sum(n), 0)::bigint FROM fixes), schools - (SELECT count(*) FROM visited),
+                   (SELECT coalesce(sum(n), 0)::bigint FROM open_notices), (SELECT coalesce(sum(n), 0)::bigint FROM notices)
+              FROM stats"""
+        with connection.cursor() as cursor:
+            cursor.execute(statement, params)
+            rows = sorted(cursor.fetchall(), key=lambda row: (row[0], row[1]))
+        _kind, _pos, schools, flagged, open_incidents, mean, sd, fixes, not_visited, open_n, overdue_n = next(
+            row for row in rows if row[0] == "totals"
+        )
+        by_id = School.objects.in_bulk([row[2] for row in rows if row[0] != "totals"])
+        ranked = [{"school": by_id[pk], "students": by_id[pk].student_count, "incidents": n, "serious": serious,
+                   "rate": None if rate is None else round(rate, 2)}
+                  for kind, _p, pk, n, serious, rate, *_rest in rows if kind == "rank"]  # fmt: skip
+        flags = [Flag(school=by_id[pk], score=score, reasons=self._reasons(rate, serious, missing, fixes, notices,
+                                                                          mean, sd))
+                 for kind, _p, pk, _n, serious, rate, _x, score, missing, fixes, notices in rows if kind == "flag"]  # fmt: skip
+        return {
+            "ranked": ranked, "flags": flags, "flag_count": flagged, "mean": mean, "sd": sd,
+            "tiles": {"schools": schools, "open_incidents": open_incidents, "overdue_fixes": fixes,
+                      "not_visited": not_visited, "open_notices": open_n, "overdue_notices": overdue_n},
+        }  # fmt: skip
+
+    def _reasons(self, rate, serious, missing, fixes, notices, mean, sd) -> list[str]:
+        """Why a school is flagged: each rule it meets, with its figure, the threshold and the weight."""
+        rules, reasons = self.rules, []
+        sigma = float(rules.flag_rate_sigma or 0)
+        if rate is not None and sd and rate > mean + sigma * sd:
+            reasons.append(_(
+                "每千名学生事件数 %(rate)s，高于全区均值 %(mean).2f + %(k)s×标准差 %(sd).2f = %(t).2f（+%(w)s）"
+            ) % {"rate": round(rate, 2), "mean": mean, "k": sigma, "sd": sd, "t": mean + sigma * sd,
+                 "w": rules.flag_rate_weight})  # fmt: skip
+        for n, threshold, weight, text in (
+            (serious, rules.flag_serious_cases, rules.flag_serious_weight, _("严重欺凌事件 %(n)s 件，达到 %(t)s 件（+%(w)s）")),
+            (missing, rules.flag_overdue_reports, rules.flag_overdue_reports_weight,
+             _("阶段报告缺报 %(n)s 份，达到 %(t)s 份（+%(w)s）")),
+            (fixes, rules.flag_overdue_fixes, rules.flag_overdue_fixes_weight,
+             _("隐患逾期未整改 %(n)s 项，达到 %(t)s 项（+%(w)s）")),
+            (notices, rules.flag_overdue_notices, rules.flag_overdue_notices_weight,
+             _("整改通知书逾期未销号 %(n)s 份，达到 %(t)s 份（+%(w)s）")),
+        ):  # fmt: skip
+            if threshold and n >= threshold:
+                reasons.append(text % {"n": n, "t": threshold, "w": weight})
+        return reasons
+
+    def _overdue_fixes(self):
+        """Per school: hazards still open or being fixed whose deadline is behind today."""
+        return (
+            HazardRollup.objects.filter(school_id__in=self.school_ids, status__in=OPEN_HAZARD, deadline__lt=self.today)
+            .values("school_id").annotate(n=Sum("count"))
+        )  # fmt: skip
+
+    def _serious_this_term(self) -> int:
+        term = term_bounds(self.today)
+        if self.cube is not None:
+            return _sum(DistrictIncidentCube.objects.filter(
+                self.cube, month__range=term, severity__in=SERIOUS_SEVERITIES))  # fmt: skip
+        return _sum(
+            SchoolMonthRollup.objects.filter(school_id__in=self.school_ids, month__range=term), "serious"
+        )
+
+    def _tiles(self, per_school: dict) -> dict:
+        tiles = {"serious_this_term": self._serious_this_term(), "overdue_reports": self.progress_total.missing,
+                 **per_school}  # fmt: skip
+        order = ("schools", "open_incidents", "serious_this_term", "overdue_reports", "overdue_fixes", "not_visited",
+                 "open_notices", "overdue_notices")  # fmt: skip
+        return {name: tiles[name] for name in order}
+
+    @cached_property
+    def heatmap(self) -> Heatmap:
+        """The schools furthest behind (most missing, then late reports), HEATMAP_ROWS at most."""
+        if not self.phases:
+            return Heatmap(phases=[], school_rows=[])
+        worst = (
+            progress_rollup.with_state(
+                PhaseProgressRollup.objects.filter(phase__in=self.phases, school_id__in=self.school_ids), self.today
+            ).values("school_id", "school__name")
+            .annotate(missing=Count("pk", filter=Q(cell_state=MISSING)), late=Count("pk", filter=Q(cell_state=LATE)))
+            .order_by("-missing", "-late", "school__name")[:HEATMAP_ROWS]
+        )  # fmt: skip
+        return self._heatmap([row["school_id"] for row in worst])
+
+    def _heatmap(self, school_ids: list[int]) -> Heatmap:
+        cells = progress_rollup.cells(self.phases, school_ids, self.today)
+        schools = School.objects.in_bulk(school_ids)
+        rows = [(schools[pk], [cells[(pk, p.pk)] for p in self.phases]) for pk in school_ids
+                if all((pk, p.pk) in cells for p in self.phases)]  # fmt: skip
+        return Heatmap(phases=self.phases, school_rows=rows)
+
+    @property
+    def progress(self) -> Heatmap | None:
+        """The heatmap chart, or None without a campaign (or with no phase in the period)."""
+        return self.heatmap if self.phases else None
+
+    def cells_for(self, school) -> list:
+        """[(phase, Cell)] of one school."""
+        rows = self._heatmap([school.pk]).rows()
+        return list(zip(self.phases, rows[0][1], strict=True)) if rows else []
+
+    # -- what only the table view and the exports need ------------------------------------
+
+    @cached_property
+    def schools(self) -> list:
+        return list(schools_for(self.user, self.filters))
+
+    @cached_property
+    def ranking(self) -> list:
+        return self._per_school(rank_limit=None, flag_limit=0)["ranked"]
+
+    @cached_property
+    def all_flags(self) -> list[Flag]:
+        if self.flag_count <= len(self.flags):
+            return self.flags
+        return self._per_school(rank_limit=0, flag_limit=None)["flags"]
+
+    @cached_property
+    def full_heatmap(self) -> Heatmap:
+        if not self.phases:
+            return Heatmap(phases=[], school_rows=[])
+        return self._heatmap([s.pk for s in self.schools])
+
+    @staticmethod
+    def title(chart: str) -> str:
+        return {
+            "over_time": _("各月欺凌事件（按类型）"),
+            "severity": _("严重程度分布"),
+            "heatmap": _("阶段报告进度（学校×阶段）"),
+            "ranking": _("各校每千名学生事件数"),
+            "flags": _("问题突出学校"),
+        }[chart]
+
+    def table(self, chart: str, *, full: bool = True) -> tuple[str, list[str], list[list]]:
+        """(title, header, rows) of one chart: its table view and its XLSX sheet. The ranking and
+        the heatmap have a row for every school here (the charts show the top of each)."""
         if chart == "over_time":
             kinds = self.over_time["kinds"]
+            header = [_("月份")] + [kind_label(k) for k in kinds]
             rows = [[m.strftime("%Y-%m")] + [self.over_time["counts"].get((m, k), 0) for k in kinds]
                     for m in self.over_time["months"]]  # fmt: skip
-            return _("各月欺凌事件（按类型）"), [_("月份")] + [kind_label(k) for k in kinds], rows
-        if chart == "severity":
-            return (
-                _("严重程度分布"),
-                [_("严重程度"), _("事件数")],
-                [[severity_label(s), n] for s, n in self.severity],
-            )
-        if chart == "ranking":
+        elif chart == "severity":
+            header = [_("严重程度"), _("事件数")]
+            rows = [[severity_label(s), n] for s, n in self.severity]
+        elif chart == "ranking":
             header = [
                 _("学校"),
                 _("学段类型"),
@@ -174,156 +471,23 @@ class Dashboard:
             ]
             rows = [[r["school"].name, r["school"].get_kind_display(), r["school"].area, r["students"],
                      r["incidents"], r["rate"]] for r in self.ranking]  # fmt: skip
-            return _("各校每千名学生事件数"), header, rows
-        if chart == "heatmap":
-            if self.progress is None:
-                return _("阶段报告进度"), [_("学校")], []
-            header = [_("学校")] + [p.name for p in self.progress.phases]
-            rows = [[s.name] + [c.label for c in cells] for s, cells in self.progress.rows()]
-            return _("阶段报告进度（学校×阶段）"), header, rows
-        if chart == "flags":
-            rows = [[f.school.name, f.score, "；".join(f.reasons)] for f in self.flags]
-            return _("问题突出学校"), [_("学校"), _("分值"), _("原因")], rows
-        raise KeyError(chart)
-
-
-def _sum(qs) -> int:
-    return qs.aggregate(n=Sum("count"))["n"] or 0
+        elif chart == "heatmap":
+            heatmap = self.full_heatmap
+            header = [_("学校")] + [p.name for p in heatmap.phases]
+            rows = [[s.name] + [c.label for c in cells] for s, cells in heatmap.rows()]
+        elif chart == "flags":
+            header = [_("学校"), _("分值"), _("原因")]
+            rows = [
+                [f.school.name, f.score, "；".join(f.reasons)]
+                for f in (self.all_flags if full else self.flags)
+            ]
+        else:
+            raise KeyError(chart)
+        return self.title(chart), header, rows
 
 
 def build(user, filters: Filters, today: dt.date | None = None) -> Dashboard:
-    today = today or timezone.localdate()
-    schools = list(
-        schools_for(user, filters).only("pk", "name", "kind", "area", "student_count", "status", "slug")
-    )
-    ids = [s.pk for s in schools]
-    period = Q(school_id__in=ids, month__gte=filters.start, month__lte=filters.end)
-
-    # Incidents over time by kind (a multi-kind incident counts once per kind).
-    counts = {}
-    for row in IncidentKindRollup.objects.filter(period).values("month", "kind").annotate(n=Sum("count")):
-        counts[(row["month"], row["kind"])] = row["n"]
-    kinds = [k for k in [*BullyingKind.values, ""] if any(key[1] == k for key in counts)]
-    over_time = {"months": filters.months(), "kinds": kinds, "counts": counts}
-
-    # Severity (each incident once).
-    by_severity = dict(
-        IncidentRollup.objects.filter(period)
-        .values_list("severity")
-        .annotate(n=Sum("count"))
-        .values_list("severity", "n")
-    )
-    severity = [(s, by_severity.get(s, 0)) for s in [*IncidentSeverity.values, ""] if by_severity.get(s)]
-
-    # Per school: incidents and serious cases in the period, overdue fixes now.
-    per_school = dict(
-        IncidentRollup.objects.filter(period)
-        .values_list("school_id")
-        .annotate(n=Sum("count"))
-        .values_list("school_id", "n")
-    )
-    serious = dict(
-        IncidentRollup.objects.filter(period, severity__in=SERIOUS_SEVERITIES).values_list("school_id")
-        .annotate(n=Sum("count")).values_list("school_id", "n")
-    )  # fmt: skip
-    overdue_fixes = dict(
-        HazardRollup.objects.filter(school_id__in=ids, status__in=OPEN_HAZARD, deadline__lt=today)
-        .values_list("school_id").annotate(n=Sum("count")).values_list("school_id", "n")
-    )  # fmt: skip
-    ranking = []
-    for school in schools:
-        n = per_school.get(school.pk, 0)
-        rate = round(1000 * n / school.student_count, 2) if school.student_count else None
-        ranking.append({"school": school, "students": school.student_count, "incidents": n, "rate": rate})
-    ranking.sort(key=lambda r: (r["rate"] is None, -(r["rate"] or 0), r["school"].name))
-
-    # Phase progress (oversight.progress), for the filtered schools and the phases in the period.
-    progress = None
-    if filters.campaign is not None:
-        period_end = month_end(filters.end)
-        phases = [p for p in filters.campaign.phases.order_by("order")
-                  if p.starts_on <= period_end and p.ends_on >= filters.start]  # fmt: skip
-        in_scope = set(filters.campaign.schools_in_scope().values_list("pk", flat=True))
-        progress = campaign_progress(filters.campaign, today=today, phases=phases,
-                                     schools=[s for s in schools if s.pk in in_scope])  # fmt: skip
-    missing = _missing_by_school(progress)
-
-    term_start, term_end = term_bounds(today)
-    tiles = {
-        "schools": len(schools),
-        "open_incidents": _sum(
-            IncidentRollup.objects.filter(school_id__in=ids).exclude(stage=IncidentStage.CLOSED)
-        ),
-        "serious_this_term": _sum(
-            IncidentRollup.objects.filter(
-                school_id__in=ids, severity__in=SERIOUS_SEVERITIES, month__gte=term_start, month__lte=term_end
-            )  # fmt: skip
-        ),
-        "overdue_reports": progress.total.missing if progress else 0,
-        "overdue_fixes": sum(overdue_fixes.values()),
-        # TODO(inspections): visits are not modelled yet; "schools not visited in 30 days" needs them.
-        "not_visited": None,
-    }
-    rates = [r["rate"] for r in ranking if r["rate"] is not None]
-    mean = statistics.fmean(rates) if rates else None
-    sd = statistics.pstdev(rates) if len(rates) > 1 else 0.0
-    flags = flag_schools(ranking, serious, missing, overdue_fixes, mean, sd, DistrictSettings.current())
-    return Dashboard(filters=filters, schools=schools, tiles=tiles, over_time=over_time, severity=severity,
-                     ranking=ranking, progress=progress, flags=flags, rate_mean=mean, rate_sd=sd)  # fmt: skip
-
-
-def _missing_by_school(progress) -> dict[int, int]:
-    result: dict[int, int] = {}
-    if progress is None:
-        return result
-    for (school_id, _phase_id), cell in progress.cells.items():
-        if cell.state == MISSING:
-            result[school_id] = result.get(school_id, 0) + 1
-    return result
-
-
-def flag_schools(ranking, serious, missing, overdue_fixes, mean, sd, rules) -> list[Flag]:
-    """问题突出学校: each rule met adds its weight and says why; flagged at rules.flag_min_score."""
-    flags = []
-    sigma = float(rules.flag_rate_sigma or Decimal(0))
-    threshold = None if mean is None else mean + sigma * sd
-    for row in ranking:
-        school = row["school"]
-        flag = Flag(school=school, score=0)
-        if threshold is not None and row["rate"] is not None and row["rate"] > threshold and sd > 0:
-            flag.score += rules.flag_rate_weight
-            flag.reasons.append(
-                _(
-                    "每千名学生事件数 %(rate)s，高于全区均值 %(mean).2f + %(k)s×标准差 %(sd).2f = %(t).2f（+%(w)s）"
-                )
-                % {
-                    "rate": row["rate"],
-                    "mean": mean,
-                    "k": sigma,
-                    "sd": sd,
-                    "t": threshold,
-                    "w": rules.flag_rate_weight,
-                }
-            )
-        n = serious.get(school.pk, 0)
-        if rules.flag_serious_cases and n >= rules.flag_serious_cases:
-            flag.score += rules.flag_serious_weight
-            flag.reasons.append(_("严重欺凌事件 %(n)s 件，达到 %(t)s 件（+%(w)s）")
-                                % {"n": n, "t": rules.flag_serious_cases, "w": rules.flag_serious_weight})  # fmt: skip
-        n = missing.get(school.pk, 0)
-        if rules.flag_overdue_reports and n >= rules.flag_overdue_reports:
-            flag.score += rules.flag_overdue_reports_weight
-            flag.reasons.append(_("阶段报告缺报 %(n)s 份，达到 %(t)s 份（+%(w)s）")
-                                % {"n": n, "t": rules.flag_overdue_reports, "w": rules.flag_overdue_reports_weight})  # fmt: skip
-        n = overdue_fixes.get(school.pk, 0)
-        if rules.flag_overdue_fixes and n >= rules.flag_overdue_fixes:
-            flag.score += rules.flag_overdue_fixes_weight
-            flag.reasons.append(_("隐患逾期未整改 %(n)s 项，达到 %(t)s 项（+%(w)s）")
-                                % {"n": n, "t": rules.flag_overdue_fixes, "w": rules.flag_overdue_fixes_weight})  # fmt: skip
-        if flag.reasons and flag.score >= rules.flag_min_score:
-            flags.append(flag)
-    flags.sort(key=lambda f: (-f.score, f.school.name))
-    return flags
+    return Dashboard(user, filters, today or timezone.localdate())
 
 
 def chart_data(board: Dashboard) -> dict:
@@ -333,7 +497,7 @@ def chart_data(board: Dashboard) -> dict:
     months = board.over_time["months"]
     series = [{"name": kind_label(k), "x": [m.strftime("%Y-%m") for m in months],
                "y": [board.over_time["counts"].get((m, k), 0) for m in months]} for k in board.over_time["kinds"]]  # fmt: skip
-    top = [r for r in board.ranking if r["rate"] is not None][:RANKING_BARS]
+    top = [r for r in board.top if r["rate"] is not None][:RANKING_BARS]
     return {
         "over_time": series,
         "severity": {

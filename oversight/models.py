@@ -278,6 +278,8 @@ class DistrictSettings(models.Model):
     flag_overdue_reports_weight = models.PositiveSmallIntegerField(_("阶段报告缺报的权重"), default=1)
     flag_overdue_fixes = models.PositiveSmallIntegerField(_("隐患逾期未整改达到（项）"), default=1)
     flag_overdue_fixes_weight = models.PositiveSmallIntegerField(_("隐患逾期未整改的权重"), default=1)
+    flag_overdue_notices = models.PositiveSmallIntegerField(_("整改通知书逾期未销号达到（份）"), default=1)
+    flag_overdue_notices_weight = models.PositiveSmallIntegerField(_("整改通知书逾期的权重"), default=1)
     flag_min_score = models.PositiveSmallIntegerField(_("列为问题突出学校的最低分值"), default=2)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -373,8 +375,12 @@ class BreakGlassAccess(models.Model):
 # The roll-up tables (read by the district dashboard) live in their own module.
 from oversight.models_rollups import (  # noqa: E402, F401
     ActivityRollup,
+    DistrictIncidentCube,
+    DistrictIncidentKindCube,
     HazardRollup,
     IncidentKindRollup,
     IncidentRollup,
+    PhaseProgressRollup,
+    SchoolMonthRollup,
     SchoolRollup,
 )

@@ -11,6 +11,16 @@ Counting rules (also shown on the dashboard):
 - hazards are counted by the month found, status and deadline, so "overdue" (open or rectifying,
   deadline before today) is worked out when read and never goes stale between refreshes;
 - the care list is a count of open entries only — never a name.
+
+Three kinds of table, each answering one kind of question fast at thousands of schools:
+- per school (IncidentRollup, IncidentKindRollup, HazardRollup, ActivityRollup, SchoolMonthRollup,
+  SchoolRollup): copied from the school's schema; read for one school or a chosen few;
+- district cubes (DistrictIncidentCube, DistrictIncidentKindCube): the per-school incident rows
+  summed by the schools' kind, area and whether they are active, so that the district's months,
+  kinds and severities are read from a table whose size does not grow with the number of schools;
+  a school's refresh moves its own contribution (see oversight.rollups);
+- phase progress (PhaseProgressRollup): each school × phase cell of oversight.progress, so the
+  district's progress is counted in SQL instead of being worked out school by school per view.
 """
 
 from django.db import models
@@ -98,13 +108,36 @@ class ActivityRollup(models.Model):
         return f"{self.school_id} {self.month:%Y-%m} {self.kind}: {self.count}"
 
 
+class SchoolMonthRollup(models.Model):
+    """One row per school and month with incidents: what the ranking and the flags add up."""
+
+    school = models.ForeignKey("tenants.School", on_delete=models.CASCADE, related_name="+")
+    month = models.DateField(_("月份"))
+    incidents = models.PositiveIntegerField(_("事件数"))
+    serious = models.PositiveIntegerField(_("严重欺凌事件数"))
+
+    class Meta:
+        verbose_name = _("学校月度汇总")
+        verbose_name_plural = _("学校月度汇总")
+        constraints = [models.UniqueConstraint(fields=["school", "month"], name="unique_school_month_rollup")]
+        indexes = [models.Index(fields=["month", "school"], name="school_month_rollup_month")]
+
+    def __str__(self):
+        return f"{self.school_id} {self.month:%Y-%m}: {self.incidents}"
+
+
 class SchoolRollup(models.Model):
-    """One row per school: the figures that have no month, and when the roll-ups were last refreshed."""
+    """One row per school: the figures that have no month, where its contribution to the district
+    cubes is filed (its kind, area and active state when it was last refreshed), and when."""
 
     school = models.OneToOneField(
         "tenants.School", on_delete=models.CASCADE, related_name="+", primary_key=True
     )
     care_list_size = models.PositiveIntegerField(_("重点关注学生数"))
+    open_incidents = models.PositiveIntegerField(_("未结案事件数"), default=0)
+    school_kind = models.CharField(_("学段类型"), max_length=20, default="")
+    area = models.CharField(_("片区"), max_length=100, default="")
+    active = models.BooleanField(_("正常运行"), default=True)
     refreshed_at = models.DateTimeField(_("汇总时间"))
 
     class Meta:
@@ -113,3 +146,86 @@ class SchoolRollup(models.Model):
 
     def __str__(self):
         return f"{self.school_id}: {self.care_list_size}"
+
+
+class CubeBase(models.Model):
+    """Counts summed over the schools of one kind, area and active state. Signed: a school's
+    refresh adds its new contribution and subtracts its old one in a single upsert."""
+
+    month = models.DateField(_("月份"))
+    school_kind = models.CharField(_("学段类型"), max_length=20)
+    area = models.CharField(_("片区"), max_length=100)
+    active = models.BooleanField(_("正常运行"))
+    count = models.IntegerField(_("事件数"))
+
+    class Meta:
+        abstract = True
+
+
+class DistrictIncidentCube(CubeBase):
+    severity = models.CharField(_("严重程度"), max_length=20, blank=True)
+
+    class Meta:
+        verbose_name = _("全区事件汇总")
+        verbose_name_plural = _("全区事件汇总")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["month", "severity", "school_kind", "area", "active"], name="unique_incident_cube"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.month:%Y-%m} {self.severity} {self.school_kind} {self.area}: {self.count}"
+
+
+class DistrictIncidentKindCube(CubeBase):
+    kind = models.CharField(_("欺凌类型"), max_length=20, blank=True)
+
+    class Meta:
+        verbose_name = _("全区事件分类汇总")
+        verbose_name_plural = _("全区事件分类汇总")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["month", "kind", "school_kind", "area", "active"], name="unique_incident_kind_cube"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.month:%Y-%m} {self.kind} {self.school_kind} {self.area}: {self.count}"
+
+
+class ProgressState(models.TextChoices):
+    """A cell's state as stored; "not submitted" becomes missing or pending when read, by its due
+    date against today, so the stored row never goes stale as days pass."""
+
+    ON_TIME = "on_time", _("按时提交")
+    LATE = "late", _("逾期提交")
+    NOT_SUBMITTED = "not_submitted", _("未提交")
+    EXEMPTED = "exempted", _("免报")
+
+
+class PhaseProgressRollup(models.Model):
+    school = models.ForeignKey("tenants.School", on_delete=models.CASCADE, related_name="+")
+    phase = models.ForeignKey("oversight.Phase", on_delete=models.CASCADE, related_name="+")
+    state = models.CharField(_("状态"), max_length=20, choices=ProgressState.choices)
+    status = models.CharField(_("审核状态"), max_length=20, blank=True)
+    due_on = models.DateField(_("截止日期"))
+    extended = models.BooleanField(_("已延期"), default=False)
+    submission_id = models.PositiveIntegerField(_("报告版本"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("阶段进度汇总")
+        verbose_name_plural = _("阶段进度汇总")
+        constraints = [
+            models.UniqueConstraint(fields=["school", "phase"], name="unique_phase_progress_rollup")
+        ]
+        indexes = [models.Index(fields=["phase", "state"], name="phase_progress_rollup_state")]
+
+    def __str__(self):
+        return f"{self.school_id} {self.phase_id}: {self.state}"
+
+
+ROLLUP_MODELS = (
+    IncidentRollup, IncidentKindRollup, SchoolMonthRollup, HazardRollup, ActivityRollup, SchoolRollup,
+    DistrictIncidentCube, DistrictIncidentKindCube, PhaseProgressRollup,
+)  # fmt: skip

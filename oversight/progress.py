@@ -90,23 +90,24 @@ class Tally:
     exempted: int = 0
     extended: int = 0
 
-    def add(self, cell: Cell) -> None:
+    def add(self, cell: Cell, n: int = 1) -> None:
+        """Count `n` cells like `cell` (n > 1 when the cells were counted in SQL)."""
         if cell.state == EXEMPTED:
-            self.exempted += 1
+            self.exempted += n
             return
-        self.expected += 1
-        self.extended += int(cell.extended)
+        self.expected += n
+        self.extended += n * int(cell.extended)
         if cell.state in (ON_TIME, LATE):
-            self.submitted += 1
-            self.on_time += int(cell.state == ON_TIME)
-            self.late += int(cell.state == LATE)
-            self.returned += int(cell.status == SubmissionStatus.RETURNED)
-            self.accepted += int(cell.status == SubmissionStatus.ACCEPTED)
-            self.awaiting_review += int(cell.status == SubmissionStatus.SUBMITTED)
+            self.submitted += n
+            self.on_time += n * int(cell.state == ON_TIME)
+            self.late += n * int(cell.state == LATE)
+            self.returned += n * int(cell.status == SubmissionStatus.RETURNED)
+            self.accepted += n * int(cell.status == SubmissionStatus.ACCEPTED)
+            self.awaiting_review += n * int(cell.status == SubmissionStatus.SUBMITTED)
         elif cell.state == MISSING:
-            self.missing += 1
+            self.missing += n
         else:
-            self.pending += 1
+            self.pending += n
 
     @property
     def completeness(self) -> float | None:

@@ -16,6 +16,7 @@ from oversight import dashboard, rollups
 from oversight.models import CampaignScope, DistrictSettings
 from schools.models import Hazard, Incident, IncidentParty
 from tenants.models import School
+from tests.broker import drain_refreshes
 from tests.campaign_helpers import at, school, seed_campaign, submit
 
 pytestmark = pytest.mark.django_db
@@ -182,3 +183,40 @@ def test_flags_say_why_and_follow_the_district_settings(district):
 
 def test_counts_of_one_or_two_are_suppressed_for_the_public():
     assert [dashboard.suppress_small(n) for n in (0, 1, 2, 3, 40, None)] == [0, "<3", "<3", 3, 40, None]
+
+
+def test_the_district_cubes_give_the_same_figures_as_summing_the_schools(district):
+    from tests.campaign_helpers import user
+
+    staff = user("bureau_staff")
+    main = str(district["main"].pk)
+    for query in ({"campaign": ""}, {"campaign": main}, {"campaign": "", "kind": "primary"},
+                  {"campaign": main, "area": "东区"}, {"campaign": "", "from": "2022-03", "to": "2022-04"}):  # fmt: skip
+        filters = dashboard.Filters.from_query({"from": "2022-01", "to": "2022-12", **query})
+        board = dashboard.build(staff, filters, today=dt.date(2022, 12, 1))
+        assert board.cube is not None, query
+        from_cubes = (board.over_time, board.severity, board.tiles["serious_this_term"])
+        board.cube = None  # the path for a set of schools the cubes cannot express
+        assert (board._over_time(), board._severity(), board._serious_this_term()) == from_cubes, query
+
+
+def test_a_school_moved_to_another_area_moves_its_figures_with_it(
+    district, django_capture_on_commit_callbacks
+):
+    from tests.campaign_helpers import user
+
+    staff = user("bureau_staff")
+    east = {"campaign": "", "from": "2022-01", "to": "2022-12", "area": "东区"}
+    before = dict(tables(staff, **east)[0].severity)
+    beta = school("beta")
+    beta.area = "东区"
+    drain_refreshes()
+    with django_capture_on_commit_callbacks(execute=True):
+        beta.save()
+    assert drain_refreshes() == [beta.schema_name]  # after the commit, a refresh of beta is sent
+    with tenant_context(beta):
+        rollups.refresh_school_rollups()  # what the worker then runs
+    after = dict(tables(staff, **east)[0].severity)
+    assert after == {k: before.get(k, 0) + {"repeated": 1, "egregious": 1}.get(k, 0)
+                     for k in set(before) | {"repeated", "egregious"}}  # fmt: skip
+    assert rollups.district_differences() == []

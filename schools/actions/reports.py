@@ -14,6 +14,7 @@ from django.db.models import Count, Q, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from oversight import progress_rollup
 from oversight.chain import canonical_content, chained_hash
 from oversight.models import GENESIS_HASH, Phase, PhaseSubmission, SubmissionStatus
 from oversight.progress import effective_due, extension_for, is_exempt
@@ -268,6 +269,7 @@ def write_submission(*, acting_user, report: PhaseReport, now: dt.datetime) -> P
             )  # fmt: skip
     except IntegrityError:
         raise ValidationError(_("该报告已提交，不能重复提交。"), code="already_submitted") from None
+    progress_rollup.refresh_school_cells(school, [phase.campaign])
     audit.record(actor=acting_user, action="report.submitted", obj=report, changes={
         "submitted_at": {"old": None, "new": now.isoformat()}, "content_hash": {"old": "", "new": report.content_hash},
     })  # fmt: skip
