@@ -1,19 +1,30 @@
 """The district dashboard (bureau staff and inspectors; an inspector sees only assigned schools),
-its XLSX exports, and a school's de-identified district page. Read from roll-ups only."""
+its XLSX exports, a school's de-identified district page, and the public figures page (district
+totals only, small counts suppressed). Read from roll-ups only. Bad filters are shown as errors
+(oversight.dashboard_filters) and the default filters are used instead."""
 
 import json
 
-from django.http import Http404, HttpResponse
+from django.http import Http404, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
 from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_safe
 from openpyxl import Workbook
 
-from oversight import dashboard
+from oversight import dashboard, public_figures
 from oversight.campaign_views import _matrix_data
+from oversight.dashboard_filters import (
+    ALL_FIELDS,
+    PERIOD_FIELDS,
+    public_campaigns,
+    public_filters,
+    validate_query,
+)
 from oversight.exports import XLSX, _header
 from oversight.models import Campaign
+from tenants.access import public_view
 from tenants.models import School, SchoolKind
 
 
@@ -26,19 +37,31 @@ def _filter_choices():
     }
 
 
+def checked_filters(query, fields=ALL_FIELDS) -> tuple[dashboard.Filters, list[str]]:
+    """The filters of a query and its errors; with errors, the default filters (nothing the bad
+    query asked for is applied)."""
+    errors = validate_query(query, fields=fields)
+    return dashboard.Filters.from_query({} if errors else query), errors
+
+
 def district_dashboard(request):
-    filters = dashboard.Filters.from_query(request.GET)
+    filters, errors = checked_filters(request.GET)
     board = dashboard.build(request.user, filters)
     data = dashboard.chart_data(board)
     if board.progress is not None:
         data["heatmap"] = _matrix_data(board.progress)
+    view = "table" if request.GET.get("view") == "table" else "chart"
+    # The chart view draws from `data`; only the table view needs a row for every school.
+    tables = {chart: board.table(chart) if view == "table" else (board.title(chart), [], [])
+              for chart in dashboard.CHARTS}  # fmt: skip
+    tables["flags"] = board.table("flags", full=view == "table")  # a table in both views
     context = {
-        "board": board, "filters": filters, "view": request.GET.get("view", "chart"),
+        "board": board, "filters": filters, "view": view,
         "data_json": json.dumps(data, ensure_ascii=False),
         "heatmap_json": json.dumps(data.get("heatmap") or {}, ensure_ascii=False),
-        "tables": {chart: board.table(chart) for chart in dashboard.CHARTS},
+        "tables": tables,
         "query": filters.query(), "rules": dashboard.DistrictSettings.current(),
-        **_filter_choices(),
+        "filter_errors": errors, **_filter_choices(),
     }  # fmt: skip
     return render(request, "oversight/dashboard.html", context)
 
@@ -46,7 +69,9 @@ def district_dashboard(request):
 def dashboard_export(request, chart):
     if chart not in dashboard.CHARTS:
         raise Http404
-    filters = dashboard.Filters.from_query(request.GET)
+    filters, errors = checked_filters(request.GET)
+    if errors:
+        return HttpResponseBadRequest("\n".join(errors), content_type="text/plain; charset=utf-8")
     board = dashboard.build(request.user, filters)
     title, header, rows = board.table(chart)
     book = Workbook()
@@ -66,19 +91,38 @@ def dashboard_export(request, chart):
     return response
 
 
+def school_page(user, school, filters) -> dict:
+    """What a school's district page shows (also the API's answer): figures, flag, phase cells."""
+    figures = dashboard.school_figures(school, filters)
+    # The flag as the district dashboard shows it for the same campaign and period (the rate rule
+    # compares the school with every school of the district, not only those of its kind or area).
+    board = dashboard.build(
+        user, dashboard.Filters(campaign=filters.campaign, start=filters.start, end=filters.end)
+    )
+    flag = next((f for f in board.flags if f.school.pk == school.pk), None)
+    return {"figures": figures, "flag": flag, "cells": board.cells_for(school)}
+
+
+def visible_school(user, slug):
+    """The school of this slug if the user may see its figures (inspectors: assigned ones), else 404."""
+    return get_object_or_404(dashboard.schools_for(user, dashboard.Filters()), slug=slug)
+
+
 def dashboard_school(request, slug):
     """One school's figures for the district: counts only, never a student's name."""
-    schools = dashboard.schools_for(request.user, dashboard.Filters())
-    school = get_object_or_404(schools, slug=slug)
-    filters = dashboard.Filters.from_query(request.GET)
-    figures = dashboard.school_figures(school, filters)
-    board = dashboard.build(request.user, dashboard.Filters(campaign=filters.campaign, start=filters.start,
-                                                            end=filters.end, kind=school.kind, area=school.area))  # fmt: skip
-    flag = next((f for f in board.flags if f.school.pk == school.pk), None)
-    cells = []
-    if board.progress is not None:
-        cells = next((c for s, c in board.progress.rows() if s.pk == school.pk), [])
-        cells = list(zip(board.progress.phases, cells, strict=False))
-    context = {"school": school, "figures": figures, "filters": filters, "flag": flag, "cells": cells,
+    school = visible_school(request.user, slug)
+    filters, errors = checked_filters(request.GET, fields=PERIOD_FIELDS)
+    context = {"school": school, "filters": filters, "filter_errors": errors, **school_page(request.user, school, filters),
                "query": filters.query(), "title": _("%(name)s · 区级数据") % {"name": school.name}}  # fmt: skip
     return render(request, "oversight/dashboard_school.html", context)
+
+
+@public_view
+@require_safe
+def public_figures_page(request):
+    """全区防治学生欺凌工作数据公开: district totals only, small counts suppressed, no login."""
+    filters, errors = public_filters(request.GET)
+    figures = public_figures.compute(filters)
+    context = {"figures": figures, "filters": filters, "filter_errors": errors, "note": public_figures.note(),
+               "campaigns": public_campaigns().order_by("-year", "-pk")}  # fmt: skip
+    return render(request, "oversight/public_figures.html", context)

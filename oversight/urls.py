@@ -7,6 +7,7 @@ urlpatterns = [
     path("dashboard/", dashboard_views.district_dashboard, name="dashboard"),
     path("dashboard/export/<slug:chart>.xlsx", dashboard_views.dashboard_export, name="dashboard-export"),
     path("dashboard/schools/<slug:slug>/", dashboard_views.dashboard_school, name="dashboard-school"),
+    path("gongkai/", dashboard_views.public_figures_page, name="public-figures"),
     path("campaigns/", campaign_views.campaign_list, name="campaign-list"),
     path("campaigns/new/", campaign_views.campaign_new, name="campaign-new"),
     path("campaigns/<int:pk>/", campaign_views.campaign_detail, name="campaign-detail"),

@@ -84,6 +84,7 @@ DISTRICT_RULES = {
     **{name: {"bureau_staff", "bureau_admin"} for name in ["audit-log", "audit-export", "break-glass-list",
                                                            "break-glass-new", "break-glass-revoke"]},
     "home": DISTRICT, "dashboard": DISTRICT, "dashboard-export": DISTRICT, "dashboard-school": DISTRICT,
+    "api-dashboard": DISTRICT, "api-dashboard-school": DISTRICT, "public-figures": EVERYONE, "api-public-figures": EVERYONE,
     "api-schools": DISTRICT, "api-audit-list": {"bureau_staff", "bureau_admin"}, "api-schema": EVERYONE, "api-docs": EVERYONE, "api-tokens": DISTRICT,
     "login": EVERYONE, "logout": EVERYONE, "password_reset": EVERYONE, "password_reset_done": EVERYONE,
     "password_reset_confirm": EVERYONE, "password_reset_complete": EVERYONE, "set_language": EVERYONE,
@@ -98,6 +99,10 @@ DISTRICT_RULES = {
                                                            "api-campaign-monthly", "api-campaign-phases", "api-submission-accept",
                                                            "api-phase-extend", "api-phase-exempt",
                                                            "api-submission-return"]},
+    # inspections: bureau staff and inspectors; an inspector sees only their schools' (tests/test_inspections.py)
+    **{name: DISTRICT for name in ["visit-list", "visit-new", "visit-detail", "visit-raise-notice", "visit-void",
+                                   "notice-close", "api-visit-list", "api-visit-detail", "api-visit-notices",
+                                   "api-visit-void", "api-notice-list", "api-notice-detail", "api-notice-close"]},
 }  # fmt: skip
 ADMIN_RULE = {"bureau_admin"}
 # Posting to these would log the visitor out or switch their language for the rest of the run.
@@ -176,6 +181,13 @@ def samples():
     ids.update(
         campaign=campaign.pk, phase=submission.phase_id, submission=submission.pk, report=submission.report_id
     )
+    from inspections.models import RectificationNotice, Visit
+
+    visit = Visit.objects.create(inspector=User.objects.get(username="inspector_alpha"), school=alpha,
+                                 visited_on=today, summary="x")  # fmt: skip
+    notice = RectificationNotice.objects.create(visit=visit, school=alpha, issued_by=visit.inspector, due_on=today,
+                                                items="x")  # fmt: skip
+    ids.update(visit=visit.pk, notice=notice.pk)
     return ids
 
 
@@ -190,7 +202,7 @@ def kwargs_for(name, ids):
         return {"pk": ids["campaign"]}
     if name == "dashboard-export":
         return {"chart": "severity"}
-    if name == "dashboard-school":
+    if name in ("dashboard-school", "api-dashboard-school"):
         return {"slug": "alpha"}  # inspector_alpha's school
     if name == "break-glass-revoke":
         return {"pk": 1}  # only POST acts; the bureau's GET is sent back to the list
@@ -204,6 +216,7 @@ def kwargs_for(name, ids):
     key = {"incident": "incident", "tip": "tip", "hazard": "hazard", "activity": "activity", "care": "care",
            "governance": "member" if "member" in name else "document" if "document" in name else "duty",
            "campaign": "campaign", "phase": "phase", "submission": "submission", "report": "report",
+           "visit": "visit", "notice": "notice",
            }.get(family)  # fmt: skip
     return {"pk": ids[key]} if key else {}
 
