@@ -370,8 +370,14 @@ class Dashboard:
             .values("school_id").annotate(n=Sum("count"))
         )  # fmt: skip
 
+    @property
+    def term(self) -> tuple[dt.date, dt.date]:
+        """The school term of the "serious cases this term" tile: today's, or — for a period that
+        ended before today, such as a past campaign — the term in which the period ends."""
+        return term_bounds(min(self.today, month_end(self.filters.end)))
+
     def _serious_this_term(self) -> int:
-        term = term_bounds(self.today)
+        term = self.term
         if self.cube is not None:
             return _sum(DistrictIncidentCube.objects.filter(
                 self.cube, month__range=term, severity__in=SERIOUS_SEVERITIES))  # fmt: skip

@@ -97,6 +97,11 @@ def test_figures_match_the_data(district):
     assert board.tiles["schools"] == 2  # the campaign's scope: active schools (gamma is suspended)
     assert board.tiles["open_incidents"] == 4  # all but the closed one
     assert board.tiles["serious_this_term"] == 1  # autumn 2022: beta's egregious case in November
+    spring, _ = tables(
+        user("bureau_staff"), campaign=str(district["main"].pk), **{"from": "2022-01", "to": "2022-06"}
+    )
+    assert spring.term == (dt.date(2022, 2, 1), dt.date(2022, 7, 31))  # a past period: the term it ends in
+    assert spring.tiles["serious_this_term"] == 2  # alpha's two serious cases in March
     assert board.tiles["overdue_fixes"] == 1
     assert board.tiles["overdue_reports"] == 7  # 2 schools × 4 phases, alpha reported phase 1
     over_time = board.over_time["counts"]
