@@ -22,6 +22,10 @@ def inspector_is_assigned(*, inspector, school) -> bool:
     return current_assignments(inspector=inspector, school=school).exists()
 
 
+# A school with no visit in this many days is "not visited" (the dashboard's tile, the inspector's list).
+NOT_VISITED_DAYS = 30
+
+
 # --- for the district dashboard: one query each, public schema only ------------------------
 
 

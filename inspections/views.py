@@ -15,12 +15,11 @@ from django.utils.translation import gettext as _
 from inspections import actions, forms
 from inspections.models import NoticeStatus, VisitKind
 from inspections.permissions import may_act_for, schools_for, visible_notices, visible_visits
-from inspections.selectors import latest_visits, open_notice_counts
+from inspections.selectors import NOT_VISITED_DAYS, latest_visits, open_notice_counts
 from oversight.models import DistrictSettings
 from schools.views.common import add_errors
 
 PAGE_SIZE = 30
-NOT_VISITED_DAYS = 30
 
 
 def _my_schools(user):

@@ -18,7 +18,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from inspections.models import Visit
-from inspections.selectors import current_assignments, open_notices, overdue_notices
+from inspections.selectors import NOT_VISITED_DAYS, current_assignments, open_notices, overdue_notices
 from oversight import progress_rollup
 from oversight.models import Campaign, CampaignScope, DistrictSettings
 from oversight.models_rollups import (
@@ -42,7 +42,6 @@ CHARTS = ("over_time", "severity", "heatmap", "ranking", "flags")
 RANKING_BARS = 20  # schools in the ranking chart (the table and the export have every school)
 HEATMAP_ROWS = 30  # schools in the heatmap chart: those furthest behind
 FLAG_ROWS = 30  # flagged schools on the page, highest score first (the table and the export: all)
-NOT_VISITED_DAYS = 30
 
 
 def suppress_small(n: int | None) -> int | str | None:
@@ -262,7 +261,7 @@ class Dashboard:
             "notices": overdue_notices(in_ids, today=today),
             "open_notices": open_notices(in_ids),
             "visited": Visit.objects.filter(school_id__in=in_ids, voided_at__isnull=True,
-                                            visited_on__gt=today - dt.timedelta(days=NOT_VISITED_DAYS))
+                                            visited_on__gte=today - dt.timedelta(days=NOT_VISITED_DAYS))
             .values("school_id").annotate(n=Count("pk")),
             "open_incidents": SchoolRollup.objects.filter(school_id__in=in_ids).values("school_id")
             .annotate(n=Sum("open_incidents")),

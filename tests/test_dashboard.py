@@ -8,59 +8,25 @@ from decimal import Decimal
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
-from django.utils import timezone
 from django_tenants.utils import tenant_context
 from openpyxl import load_workbook
 
 from oversight import dashboard, rollups
-from oversight.models import CampaignScope, DistrictSettings
-from schools.models import Hazard, Incident, IncidentParty
-from tenants.models import School
+from oversight.models import DistrictSettings
 from tests.broker import drain_refreshes
-from tests.campaign_helpers import at, school, seed_campaign, submit
+from tests.campaign_helpers import school
+from tests.dashboard_helpers import seed_district
 
 pytestmark = pytest.mark.django_db
 
 CHARTS = ["over_time", "severity", "heatmap", "ranking"]
 
 
-def incident(slug, day, kinds, severity, stage="handling", code=None):
-    with tenant_context(school(slug)):
-        return Incident.objects.create(
-            code=code or f"D-{slug}-{Incident.objects.count() + 1}", source="teacher",
-            occurred_at=timezone.make_aware(dt.datetime(day.year, day.month, day.day, 10)), place="x",
-            summary="x", kinds=kinds, severity=severity, stage=stage,
-        )  # fmt: skip
-
-
-def overdue_hazard(slug):
-    with tenant_context(school(slug)):
-        Hazard.objects.create(found_on=dt.date(2022, 3, 1), place="toilet", risk_kind="x", method="talk",
-                              found_by="x", description="x", responsible="x", deadline=dt.date(2022, 3, 20))  # fmt: skip
-
-
 @pytest.fixture
 def district():
-    School.objects.filter(slug="alpha").update(area="东区")
-    School.objects.filter(slug="beta").update(area="西区")
-    School.objects.filter(slug="gamma").update(area="东区")
-    main = seed_campaign()
-    alpha_only = seed_campaign(
-        name="专项督查（阿尔法）", scope=CampaignScope.CHOSEN, schools=[school("alpha")]
-    )
-    submit("alpha", main.phases.get(order=1), at(dt.date(2022, 3, 1)))
-    incident("alpha", dt.date(2022, 3, 10), ["physical"], "serious")
-    incident("alpha", dt.date(2022, 3, 12), ["physical", "verbal"], "serious", stage="closed")
-    incident("alpha", dt.date(2022, 5, 2), ["verbal"], "minor")
-    incident("beta", dt.date(2022, 4, 5), ["social"], "repeated")
-    incident("beta", dt.date(2022, 11, 20), ["cyber"], "egregious")
-    incident("gamma", dt.date(2022, 2, 1), [], "")
-    overdue_hazard("alpha")
-    with tenant_context(school("alpha")):
-        IncidentParty.objects.create(incident=Incident.objects.first(), student_name="张三丰", grade="四年级",
-                                     class_name="四年级2班", role="victim")  # fmt: skip
+    seeded = seed_district()
     rollups.reconcile()
-    return {"main": main, "alpha_only": alpha_only}
+    return seeded
 
 
 def tables(user, **query):
@@ -225,3 +191,29 @@ def test_a_school_moved_to_another_area_moves_its_figures_with_it(
     assert after == {k: before.get(k, 0) + {"repeated": 1, "egregious": 1}.get(k, 0)
                      for k in set(before) | {"repeated", "egregious"}}  # fmt: skip
     assert rollups.district_differences() == []
+
+
+def test_visits_and_overdue_notices_reach_the_tiles_and_the_flags(district):
+    from inspections.models import RectificationNotice, Visit
+    from tests.campaign_helpers import user
+
+    today = dt.date(2022, 12, 1)
+    inspector = user("inspector_alpha")
+    query = {"campaign": str(district["main"].pk), "from": "2022-01", "to": "2022-12"}
+    before, _ = tables(user("bureau_staff"), **query)
+    assert before.tiles["not_visited"] == 2 and before.tiles["open_notices"] == 0
+
+    old = Visit.objects.create(inspector=inspector, school=school("beta"), visited_on=today - dt.timedelta(days=31),
+                               summary="检查了食堂和宿舍")  # fmt: skip
+    recent = Visit.objects.create(inspector=inspector, school=school("alpha"), visited_on=today - dt.timedelta(days=30),
+                                  summary="检查了厕所和走廊监控")  # fmt: skip
+    RectificationNotice.objects.create(visit=recent, school=recent.school, issued_by=inspector,
+                                       issued_on=dt.date(2022, 10, 1), due_on=dt.date(2022, 10, 31), items="加装监控")  # fmt: skip
+    RectificationNotice.objects.create(visit=old, school=old.school, issued_by=inspector,
+                                       issued_on=today, due_on=today + dt.timedelta(days=30), items="完善巡查")  # fmt: skip
+    after, _ = tables(user("bureau_staff"), **query)
+    assert after.tiles["not_visited"] == 1  # alpha's visit 30 days ago counts; beta's 31 days ago does not
+    assert (after.tiles["open_notices"], after.tiles["overdue_notices"]) == (2, 1)
+    alpha = next(f for f in after.flags if f.school.slug == "alpha")
+    assert any("整改通知书逾期未销号 1 份" in reason for reason in alpha.reasons)
+    assert alpha.score == next(f for f in before.flags if f.school.slug == "alpha").score + 1

@@ -12,39 +12,20 @@ from django_tenants.utils import tenant_context
 
 from oversight import dashboard, public_figures, rollups
 from oversight.dashboard_filters import public_campaigns, public_filters, validate_query
-from oversight.models import CampaignScope
-from schools.models import Activity, Hazard, Incident, IncidentParty
-from tenants.models import School
-from tests.campaign_helpers import at, school, seed_campaign, submit
-from tests.test_dashboard import incident, overdue_hazard
+from schools.models import Activity, Hazard
+from tests.campaign_helpers import school
+from tests.dashboard_helpers import STUDENT, seed_district
 
 pytestmark = pytest.mark.django_db
 
 SCHOOL_NAMES = ["阿尔法小学", "贝塔中学", "伽马学校"]
-STUDENT = "张三丰"
 
 
 @pytest.fixture
 def district():
     """tests/test_dashboard.py's district, with a fixed hazard and some activities."""
-    School.objects.filter(slug="alpha").update(area="东区")
-    School.objects.filter(slug="beta").update(area="西区")
-    School.objects.filter(slug="gamma").update(area="东区")
-    main = seed_campaign()
-    alpha_only = seed_campaign(
-        name="专项督查（阿尔法）", scope=CampaignScope.CHOSEN, schools=[school("alpha")]
-    )
-    submit("alpha", main.phases.get(order=1), at(dt.date(2022, 3, 1)))
-    incident("alpha", dt.date(2022, 3, 10), ["physical"], "serious")
-    incident("alpha", dt.date(2022, 3, 12), ["physical", "verbal"], "serious", stage="closed")
-    incident("alpha", dt.date(2022, 5, 2), ["verbal"], "minor")
-    incident("beta", dt.date(2022, 4, 5), ["social"], "repeated")
-    incident("beta", dt.date(2022, 11, 20), ["cyber"], "egregious")
-    incident("gamma", dt.date(2022, 2, 1), [], "")
-    overdue_hazard("alpha")
+    seeded = seed_district()
     with tenant_context(school("alpha")):
-        IncidentParty.objects.create(incident=Incident.objects.first(), student_name=STUDENT, grade="四年级",
-                                     class_name="四年级2班", role="victim")  # fmt: skip
         Hazard.objects.create(found_on=dt.date(2022, 4, 1), place="toilet", risk_kind="x", method="talk", found_by="x",
                               description="x", responsible="x", deadline=dt.date(2022, 4, 20), status="fixed",
                               fixed_on=dt.date(2022, 4, 10))  # fmt: skip
@@ -57,7 +38,7 @@ def district():
             held_on=dt.date(2022, 5, 6), kind="class_meeting", title="班会", participants=2
         )
     rollups.reconcile()
-    return {"main": main, "alpha_only": alpha_only}
+    return seeded
 
 
 def period(district, **extra):
