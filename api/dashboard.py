@@ -16,10 +16,12 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from api.permissions import SiteAccess
+from oversight import actions as district_actions
 from oversight import dashboard, public_figures
 from oversight.dashboard_filters import ALL_FIELDS, PERIOD_FIELDS, public_filters, validate_query
 from oversight.dashboard_views import school_page, visible_school
-from tenants.access import DISTRICT, PUBLIC
+from oversight.models import DistrictSettings
+from tenants.access import BUREAU, DISTRICT, PUBLIC
 
 # --- query parameters -------------------------------------------------------------------------
 
@@ -369,3 +371,52 @@ class PublicFigures(APIView):
         if errors:
             raise ValidationError(errors)
         return Response(PublicFiguresOut(public_figures.compute(filters).as_dict()).data)
+
+
+# --- the 问题突出学校 rules ---------------------------------------------------------------------------
+
+
+class FlagRulesSerializer(serializers.Serializer):
+    """The thresholds (0 turns a rule off) and the points each rule adds; `updated_at` as read, so
+    that a change made meanwhile by someone else is refused (409) instead of overwritten."""
+
+    flag_rate_sigma = serializers.DecimalField(max_digits=3, decimal_places=1, min_value=0, max_value=10)
+    flag_rate_weight = serializers.IntegerField(min_value=0, max_value=100)
+    flag_serious_cases = serializers.IntegerField(min_value=0, max_value=1000)
+    flag_serious_weight = serializers.IntegerField(min_value=0, max_value=100)
+    flag_overdue_reports = serializers.IntegerField(min_value=0, max_value=1000)
+    flag_overdue_reports_weight = serializers.IntegerField(min_value=0, max_value=100)
+    flag_overdue_fixes = serializers.IntegerField(min_value=0, max_value=1000)
+    flag_overdue_fixes_weight = serializers.IntegerField(min_value=0, max_value=100)
+    flag_overdue_notices = serializers.IntegerField(min_value=0, max_value=1000)
+    flag_overdue_notices_weight = serializers.IntegerField(min_value=0, max_value=100)
+    flag_min_score = serializers.IntegerField(min_value=1, max_value=1000)
+    updated_at = serializers.DateTimeField(required=False, allow_null=True)
+
+
+class FlagRules(APIView):
+    """The 问题突出学校 rules of the district (bureau staff): read them, or replace them all."""
+
+    site_access = BUREAU
+    permission_classes = [IsAuthenticated, SiteAccess]
+
+    @extend_schema(responses={200: FlagRulesSerializer})
+    def get(self, request):
+        return Response(FlagRulesSerializer(DistrictSettings.current()).data)
+
+    @extend_schema(request=FlagRulesSerializer, responses={200: FlagRulesSerializer})
+    def put(self, request):
+        data = FlagRulesSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        values = {name: data.validated_data[name] for name in district_actions.FLAG_RULE_FIELDS}
+        try:
+            rules = district_actions.update_flag_rules(
+                acting_user=request.user,
+                values=values,
+                expected_updated_at=data.validated_data.get("updated_at"),
+            )
+        except ValidationError as error:
+            if error.code == "stale":
+                return Response({"code": "stale", "message": error.messages[0], "errors": {}}, status=409)
+            raise
+        return Response(FlagRulesSerializer(rules).data)

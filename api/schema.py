@@ -86,14 +86,17 @@ def document_shared_responses(result, generator, request, public):
             parameters = operation.setdefault("parameters", [])
             is_public = operation.get("security") == [{}]
             codes = set()
-            if method == "post" or any(p["in"] == "query" for p in parameters):
+            writes = method in ("post", "put", "patch")
+            if writes or any(p["in"] == "query" for p in parameters):
                 codes.add("400")
             if not is_public:
                 codes |= {"401", "403"}
             if method == "post" or parameters or "{" in path:
                 codes.add("404")  # the object named by the path or the body, or the page asked for
+            if writes:
+                codes.add("409")
             if method == "post":
-                codes |= {"409", "422"}
+                codes.add("422")
                 parameters.append(IDEMPOTENCY_KEY)
             if is_public:
                 codes.add("429")  # the public endpoints are rate-limited

@@ -20,6 +20,7 @@ urlpatterns = [
         "v1/dashboard/schools/<slug:slug>/", dashboard.DashboardSchool.as_view(), name="api-dashboard-school"
     ),
     path("v1/public/figures/", dashboard.PublicFigures.as_view(), name="api-public-figures"),
+    path("v1/dashboard/rules/", dashboard.FlagRules.as_view(), name="api-dashboard-rules"),
     path("v1/", include(router.urls)),
     path("schema/", schema_view("district_portal.urls_district"), name="api-schema"),
     path("docs/", DocsView.as_view(), name="api-docs"),

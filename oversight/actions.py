@@ -244,3 +244,34 @@ def _notify_school_admins(school: School, title: str, body: str, link: str) -> N
     with schema_context(school.schema_name):
         for user_id in recipients:
             notify(recipient_id=user_id, title=title, body=body, link=link)
+
+
+FLAG_RULE_FIELDS = (
+    "flag_rate_sigma", "flag_rate_weight", "flag_serious_cases", "flag_serious_weight", "flag_overdue_reports",
+    "flag_overdue_reports_weight", "flag_overdue_fixes", "flag_overdue_fixes_weight", "flag_overdue_notices",
+    "flag_overdue_notices_weight", "flag_min_score",
+)  # fmt: skip
+
+
+@transaction.atomic(durable=True)
+def update_flag_rules(*, acting_user, values: dict, expected_updated_at: dt.datetime | None = None):
+    """Change the 问题突出学校 thresholds and weights (a rule's threshold 0 turns it off)."""
+    from oversight.models import DistrictSettings
+
+    unknown = set(values) - set(FLAG_RULE_FIELDS)
+    if unknown:
+        raise TypeError(f"update_flag_rules cannot change {sorted(unknown)}")
+    settings = DistrictSettings.objects.select_for_update().get(pk=DistrictSettings.current().pk)
+    if expected_updated_at is not None and settings.updated_at != expected_updated_at:
+        raise ValidationError(_("规则已被其他人修改，请刷新页面后重新填写。"), code="stale")
+    changes = {}
+    for name, value in values.items():
+        old = getattr(settings, name)
+        if old != value:
+            changes[name] = {"old": str(old), "new": str(value)}
+            setattr(settings, name, value)
+    if not changes:
+        return settings
+    _clean_save(settings)
+    audit.record(actor=acting_user, action="settings.flag_rules_changed", obj=settings, changes=changes)
+    return settings

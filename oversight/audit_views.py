@@ -32,6 +32,11 @@ DISTRICT_ACTIONS = {
     "phase_report.returned": gettext_lazy("退回阶段报告"),
     "break_glass.granted": gettext_lazy("开启紧急调阅"),
     "break_glass.revoked": gettext_lazy("撤销紧急调阅"),
+    "settings.flag_rules_changed": gettext_lazy("修改问题突出学校规则"),
+    "visit.logged": gettext_lazy("填报督导记录"),
+    "visit.voided": gettext_lazy("作废督导记录"),
+    "rectification_notice.issued": gettext_lazy("下达整改通知书"),
+    "rectification_notice.closed": gettext_lazy("整改通知书复查销号"),
 }
 DISTRICT_PAGES = {
     "oversight.campaign": "campaign-detail", "oversight.phase": "phase-detail",

@@ -92,3 +92,30 @@ class BreakGlassForm(BootstrapForm):
         label=_("调阅理由"), widget=forms.Textarea(attrs={"rows": 3}), required=False,
         help_text=_("说明为何必须查看该校的原始记录（至少 10 个字）。学校可以看到理由和每次查看。"),
     )  # fmt: skip
+
+
+class FlagRulesForm(BootstrapForm):
+    """The 问题突出学校 rules: for each, the threshold a school must reach and the points it adds."""
+
+    flag_rate_sigma = forms.DecimalField(
+        label=_("发生率高于全区均值的标准差倍数"), min_value=0, max_value=10, max_digits=3, decimal_places=1
+    )
+    flag_rate_weight = forms.IntegerField(label=_("发生率偏高的权重"), min_value=0, max_value=100)
+    flag_serious_cases = forms.IntegerField(label=_("严重欺凌事件达到（件）"), min_value=0, max_value=1000)
+    flag_serious_weight = forms.IntegerField(label=_("严重欺凌多发的权重"), min_value=0, max_value=100)
+    flag_overdue_reports = forms.IntegerField(label=_("阶段报告缺报达到（份）"), min_value=0, max_value=1000)
+    flag_overdue_reports_weight = forms.IntegerField(
+        label=_("阶段报告缺报的权重"), min_value=0, max_value=100
+    )
+    flag_overdue_fixes = forms.IntegerField(label=_("隐患逾期未整改达到（项）"), min_value=0, max_value=1000)
+    flag_overdue_fixes_weight = forms.IntegerField(
+        label=_("隐患逾期未整改的权重"), min_value=0, max_value=100
+    )
+    flag_overdue_notices = forms.IntegerField(
+        label=_("整改通知书逾期未销号达到（份）"), min_value=0, max_value=1000
+    )
+    flag_overdue_notices_weight = forms.IntegerField(
+        label=_("整改通知书逾期的权重"), min_value=0, max_value=100
+    )
+    flag_min_score = forms.IntegerField(label=_("列为问题突出学校的最低分值"), min_value=1, max_value=1000)
+    updated_at = forms.DateTimeField(widget=forms.HiddenInput, required=False)

@@ -1,12 +1,13 @@
 from django.urls import path
 
-from oversight import audit_views, break_glass_views, campaign_views, dashboard_views, views
+from oversight import audit_views, break_glass_views, campaign_views, dashboard_views, flag_rules_views, views
 
 urlpatterns = [
     path("", views.district_home, name="home"),
     path("dashboard/", dashboard_views.district_dashboard, name="dashboard"),
     path("dashboard/export/<slug:chart>.xlsx", dashboard_views.dashboard_export, name="dashboard-export"),
     path("dashboard/schools/<slug:slug>/", dashboard_views.dashboard_school, name="dashboard-school"),
+    path("dashboard/rules/", flag_rules_views.flag_rules, name="dashboard-rules"),
     path("gongkai/", dashboard_views.public_figures_page, name="public-figures"),
     path("campaigns/", campaign_views.campaign_list, name="campaign-list"),
     path("campaigns/new/", campaign_views.campaign_new, name="campaign-new"),

@@ -84,6 +84,7 @@ DISTRICT_RULES = {
     **{name: {"bureau_staff", "bureau_admin"} for name in ["audit-log", "audit-export", "break-glass-list",
                                                            "break-glass-new", "break-glass-revoke"]},
     "home": DISTRICT, "dashboard": DISTRICT, "dashboard-export": DISTRICT, "dashboard-school": DISTRICT,
+    "dashboard-rules": {"bureau_staff", "bureau_admin"}, "api-dashboard-rules": {"bureau_staff", "bureau_admin"},
     "api-dashboard": DISTRICT, "api-dashboard-school": DISTRICT, "public-figures": EVERYONE, "api-public-figures": EVERYONE,
     "api-schools": DISTRICT, "api-audit-list": {"bureau_staff", "bureau_admin"}, "api-schema": EVERYONE, "api-docs": EVERYONE, "api-tokens": DISTRICT,
     "login": EVERYONE, "logout": EVERYONE, "password_reset": EVERYONE, "password_reset_done": EVERYONE,
