@@ -6,10 +6,14 @@
   nothing; the task clears the key before it reads, so a write after that sends a new one). It is
   registered with on_commit(robust=True): with the broker (or cache) down the write still stands,
   and the next reconcile repairs the roll-ups.
-- `refresh_school(school)` replaces one school's rows: a handful of GROUP BY queries on its schema.
+- `refresh_school(school)` replaces one school's rows (a handful of GROUP BY queries on its
+  schema), moves its contribution in the district cubes by the difference, and refreshes its
+  phase-progress cells.
 - `reconcile()` replaces every school's rows, one INSERT … SELECT per table with a UNION ALL over
-  every school's schema (names quoted with psycopg.sql.Identifier), in one transaction.
-- `differences()` compares the roll-ups with a direct ORM count in every school (check_rollups).
+  the schools' schemas (500 a statement; names quoted with psycopg.sql.Identifier), then rebuilds
+  the cubes and the progress cells from them, all in one transaction.
+- `differences()` compares the roll-ups with a direct ORM count in every school, the cubes with
+  the per-school rows they sum, and the progress cells with oversight.progress (check_rollups).
 
 The same SELECT builds both refresh and reconcile; the ground truth is counted independently, with
 the ORM, so the check does not just re-run the code it checks.
@@ -296,7 +300,9 @@ def _rebuild_cubes(cursor) -> None:
         )
 
 
-RECONCILE_CHUNK = 500  # schools per INSERT … UNION ALL: planning one statement over 2,000 schemas costs more
+RECONCILE_CHUNK = (
+    500  # schools per INSERT … UNION ALL, so no single statement's plan spans thousands of schemas
+)
 
 
 def _chunks(schools: list) -> list[list]:
