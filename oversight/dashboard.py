@@ -189,9 +189,10 @@ def _in_sql(queryset) -> tuple[str, tuple]:
 
 class Dashboard:
     """The figures of one view of the dashboard. What the charts show is worked out on creation,
-    in a fixed number of queries whose cost does not grow with the number of schools (cubes and
-    aggregates in SQL); what only the table view and the exports need — a row for every school —
-    is worked out when asked for."""
+    in a fixed number of queries: months, kinds and severities from the district cubes (whose size
+    does not depend on the number of schools), everything that needs a figure per school in one SQL
+    statement that returns only the rows shown. What only the table view and the exports need — a
+    row for every school — is worked out when asked for."""
 
     def __init__(self, user, filters: Filters, today: dt.date):
         self.user, self.filters, self.today = user, filters, today
