@@ -20,7 +20,7 @@ from oversight import actions as district_actions
 from oversight import dashboard, public_figures
 from oversight.dashboard_filters import ALL_FIELDS, PERIOD_FIELDS, public_filters, validate_query
 from oversight.dashboard_views import school_page, visible_school
-from oversight.models import DistrictSettings
+from oversight.models import FLAG_RULE_FIELDS, DistrictSettings
 from tenants.access import BUREAU, DISTRICT, PUBLIC
 
 # --- query parameters -------------------------------------------------------------------------
@@ -59,16 +59,21 @@ def check(request, fields):
 # --- answers --------------------------------------------------------------------------------------
 
 
-class FiltersOut(serializers.Serializer):
+class PublicFiltersOut(serializers.Serializer):
+    """The campaign and period (the public figures take no other filter)."""
+
     campaign = serializers.IntegerField(allow_null=True, help_text="the campaign's id; null: no campaign")
     campaign_name = serializers.CharField(allow_blank=True)
     from_ = serializers.CharField(help_text="YYYY-MM")
     to = serializers.CharField(help_text="YYYY-MM")
-    kind = serializers.CharField(allow_blank=True)
-    area = serializers.CharField(allow_blank=True)
 
     def get_fields(self):  # "from" is a Python keyword
         return {"from" if name == "from_" else name: f for name, f in super().get_fields().items()}
+
+
+class FiltersOut(PublicFiltersOut):
+    kind = serializers.CharField(allow_blank=True)
+    area = serializers.CharField(allow_blank=True)
 
 
 def filters_out(filters: dashboard.Filters) -> dict:
@@ -291,16 +296,6 @@ class SuppressedCount(serializers.Field):
         return dashboard.suppress_small(value) if isinstance(value, int) else value
 
 
-class PublicFiltersOut(serializers.Serializer):
-    campaign = serializers.IntegerField(allow_null=True)
-    campaign_name = serializers.CharField(allow_blank=True)
-    from_ = serializers.CharField(help_text="YYYY-MM")
-    to = serializers.CharField(help_text="YYYY-MM")
-
-    def get_fields(self):
-        return {"from" if name == "from_" else name: f for name, f in super().get_fields().items()}
-
-
 class PublicMonthOut(serializers.Serializer):
     month = serializers.CharField(help_text="YYYY-MM")
     count = SuppressedCount()
@@ -376,22 +371,17 @@ class PublicFigures(APIView):
 # --- the 问题突出学校 rules ---------------------------------------------------------------------------
 
 
-class FlagRulesSerializer(serializers.Serializer):
-    """The thresholds (0 turns a rule off) and the points each rule adds; `updated_at` as read, so
-    that a change made meanwhile by someone else is refused (409) instead of overwritten."""
+class FlagRulesSerializer(serializers.ModelSerializer):
+    """The thresholds (0 turns a rule off) and the points each rule adds, with their bounds from
+    DistrictSettings; `updated_at` as read, so that a change made meanwhile by someone else is
+    refused (409) instead of overwritten."""
 
-    flag_rate_sigma = serializers.DecimalField(max_digits=3, decimal_places=1, min_value=0, max_value=10)
-    flag_rate_weight = serializers.IntegerField(min_value=0, max_value=100)
-    flag_serious_cases = serializers.IntegerField(min_value=0, max_value=1000)
-    flag_serious_weight = serializers.IntegerField(min_value=0, max_value=100)
-    flag_overdue_reports = serializers.IntegerField(min_value=0, max_value=1000)
-    flag_overdue_reports_weight = serializers.IntegerField(min_value=0, max_value=100)
-    flag_overdue_fixes = serializers.IntegerField(min_value=0, max_value=1000)
-    flag_overdue_fixes_weight = serializers.IntegerField(min_value=0, max_value=100)
-    flag_overdue_notices = serializers.IntegerField(min_value=0, max_value=1000)
-    flag_overdue_notices_weight = serializers.IntegerField(min_value=0, max_value=100)
-    flag_min_score = serializers.IntegerField(min_value=1, max_value=1000)
     updated_at = serializers.DateTimeField(required=False, allow_null=True)
+
+    class Meta:
+        model = DistrictSettings
+        fields = [*FLAG_RULE_FIELDS, "updated_at"]
+        extra_kwargs = {name: {"required": True} for name in FLAG_RULE_FIELDS}  # PUT replaces them all
 
 
 class FlagRules(APIView):
@@ -408,7 +398,7 @@ class FlagRules(APIView):
     def put(self, request):
         data = FlagRulesSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        values = {name: data.validated_data[name] for name in district_actions.FLAG_RULE_FIELDS}
+        values = {name: data.validated_data[name] for name in FLAG_RULE_FIELDS}
         try:
             rules = district_actions.update_flag_rules(
                 acting_user=request.user,

@@ -41,14 +41,23 @@ def latest_visits(school_ids) -> dict[int, dt.date]:
     return {row["school_id"]: row["latest"] for row in rows}
 
 
+def _open_notices(school_ids):
+    """Rectification notices not yet closed (of visits not voided) of these schools."""
+    return RectificationNotice.objects.filter(
+        school_id__in=school_ids, status=NoticeStatus.OPEN, visit__voided_at__isnull=True
+    )
+
+
+def _per_school(notices):
+    return notices.values("school_id").annotate(n=Count("id")).order_by().values_list("school_id", "n")
+
+
 def open_notice_counts(school_ids, *, today: dt.date | None = None) -> dict[int, dict]:
     """School id → {"open": n, "overdue": m}: its rectification notices not yet closed, and how many
     of them are past their due date (due_on < today). A school with none open is absent."""
     today = today or timezone.localdate()
     rows = (
-        RectificationNotice.objects.filter(
-            school_id__in=school_ids, status=NoticeStatus.OPEN, visit__voided_at__isnull=True
-        )
+        _open_notices(school_ids)
         .values("school_id")
         .annotate(open_count=Count("id"), overdue_count=Count("id", filter=Q(due_on__lt=today)))
         .order_by()
@@ -59,28 +68,9 @@ def open_notice_counts(school_ids, *, today: dt.date | None = None) -> dict[int,
 def overdue_notices(school_ids, *, today: dt.date):
     """(school id, n) of the schools with notices not closed and past their due date: a queryset, so
     the dashboard can join it into one statement."""
-    return (
-        RectificationNotice.objects.filter(
-            school_id__in=school_ids,
-            status=NoticeStatus.OPEN,
-            visit__voided_at__isnull=True,
-            due_on__lt=today,
-        )
-        .values("school_id")
-        .annotate(n=Count("id"))
-        .order_by()
-        .values_list("school_id", "n")
-    )
+    return _per_school(_open_notices(school_ids).filter(due_on__lt=today))
 
 
 def open_notices(school_ids):
     """(school id, n) of the schools with notices not yet closed: a queryset, like overdue_notices."""
-    return (
-        RectificationNotice.objects.filter(
-            school_id__in=school_ids, status=NoticeStatus.OPEN, visit__voided_at__isnull=True
-        )
-        .values("school_id")
-        .annotate(n=Count("id"))
-        .order_by()
-        .values_list("school_id", "n")
-    )
+    return _per_school(_open_notices(school_ids))

@@ -14,6 +14,7 @@ from django_tenants.utils import schema_context
 
 from oversight import progress_rollup
 from oversight.models import (
+    FLAG_RULE_FIELDS,
     Campaign,
     CampaignScope,
     Phase,
@@ -244,13 +245,6 @@ def _notify_school_admins(school: School, title: str, body: str, link: str) -> N
     with schema_context(school.schema_name):
         for user_id in recipients:
             notify(recipient_id=user_id, title=title, body=body, link=link)
-
-
-FLAG_RULE_FIELDS = (
-    "flag_rate_sigma", "flag_rate_weight", "flag_serious_cases", "flag_serious_weight", "flag_overdue_reports",
-    "flag_overdue_reports_weight", "flag_overdue_fixes", "flag_overdue_fixes_weight", "flag_overdue_notices",
-    "flag_overdue_notices_weight", "flag_min_score",
-)  # fmt: skip
 
 
 @transaction.atomic(durable=True)

@@ -187,36 +187,18 @@ def _in_sql(queryset) -> tuple[str, tuple]:
     return sql_text, tuple(params)
 
 
-class Dashboard:
-    """The figures of one view of the dashboard. What the charts show is worked out on creation,
-    in a fixed number of queries: months, kinds and severities from the district cubes (whose size
-    does not depend on the number of schools), everything that needs a figure per school in one SQL
-    statement that returns only the rows shown. What only the table view and the exports need — a
-    row for every school — is worked out when asked for."""
+class IncidentFigures:
+    """Incidents in the filters' period by month, kind and severity: from the district cubes when
+    the filters allow, else summed over the filtered schools. The dashboard's charts and the public
+    figures page both read these."""
 
     def __init__(self, user, filters: Filters, today: dt.date):
         self.user, self.filters, self.today = user, filters, today
-        self.rules = DistrictSettings.current()
         self.school_ids = schools_for(user, filters).order_by().values("pk")
         self.cube = cube_filter(user, filters)
         self.period = (filters.start, filters.end)
-        self.phases = self._phases()
         self.over_time = self._over_time()
         self.severity = self._severity()
-        self.phase_tallies, self.progress_total = progress_rollup.tallies(self.phases, self.school_ids, today)
-        figures = self._per_school(rank_limit=RANKING_BARS, flag_limit=FLAG_ROWS)
-        self.top, self.flags, self.flag_count = figures["ranked"], figures["flags"], figures["flag_count"]
-        self.rate_mean, self.rate_sd = figures["mean"], figures["sd"]
-        self.tiles = self._tiles(figures["tiles"])
-
-    # -- what the charts show -------------------------------------------------------------
-
-    def _phases(self) -> list:
-        if self.filters.campaign is None:
-            return []
-        period_end = month_end(self.filters.end)
-        return [p for p in self.filters.campaign.phases.order_by("order")
-                if p.starts_on <= period_end and p.ends_on >= self.filters.start]  # fmt: skip
 
     def _incidents(self, cube_model, school_model):
         """Incident rows in the period: from the cube when the filters allow, else per school."""
@@ -236,6 +218,38 @@ class Dashboard:
         )
         by_severity = {r["severity"]: r["n"] for r in rows}
         return [(s, by_severity[s]) for s in [*IncidentSeverity.values, ""] if by_severity.get(s)]
+
+    def per_month(self) -> dict[dt.date, int]:
+        """Month -> incidents (each once, whatever its kinds)."""
+        rows = self._incidents(DistrictIncidentCube, IncidentRollup).values("month").annotate(n=Sum("count"))
+        return {row["month"]: row["n"] for row in rows}
+
+
+class Dashboard(IncidentFigures):
+    """The figures of one view of the dashboard. What the charts show is worked out on creation,
+    in a fixed number of queries: months, kinds and severities from the district cubes (whose size
+    does not depend on the number of schools), everything that needs a figure per school in one SQL
+    statement that returns only the rows shown. What only the table view and the exports need — a
+    row for every school — is worked out when asked for."""
+
+    def __init__(self, user, filters: Filters, today: dt.date):
+        super().__init__(user, filters, today)
+        self.rules = DistrictSettings.current()
+        self.phases = self._phases()
+        self.phase_tallies, self.progress_total = progress_rollup.tallies(self.phases, self.school_ids, today)
+        figures = self._per_school(rank_limit=RANKING_BARS, flag_limit=FLAG_ROWS)
+        self.top, self.flags, self.flag_count = figures["ranked"], figures["flags"], figures["flag_count"]
+        self.rate_mean, self.rate_sd = figures["mean"], figures["sd"]
+        self.tiles = self._tiles(figures["tiles"])
+
+    # -- what the charts show -------------------------------------------------------------
+
+    def _phases(self) -> list:
+        if self.filters.campaign is None:
+            return []
+        period_end = month_end(self.filters.end)
+        return [p for p in self.filters.campaign.phases.order_by("order")
+                if p.starts_on <= period_end and p.ends_on >= self.filters.start]  # fmt: skip
 
     def _per_school(self, *, rank_limit: int | None, flag_limit: int | None) -> dict:
         """Everything that needs a figure for each filtered school, in one statement whose answer

@@ -6,7 +6,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
-from oversight.models import CampaignScope
+from oversight.models import FLAG_RULE_FIELDS, CampaignScope, DistrictSettings
 from oversight.reporting import default_template, template_problems
 from schools.forms.base import DATE, BootstrapForm
 from tenants.models import School, SchoolKind
@@ -94,28 +94,17 @@ class BreakGlassForm(BootstrapForm):
     )  # fmt: skip
 
 
-class FlagRulesForm(BootstrapForm):
-    """The 问题突出学校 rules: for each, the threshold a school must reach and the points it adds."""
+class FlagRulesForm(forms.ModelForm):
+    """The 问题突出学校 rules: for each, the threshold a school must reach and the points it adds
+    (fields, labels and bounds from DistrictSettings); `updated_at` as the user saw them."""
 
-    flag_rate_sigma = forms.DecimalField(
-        label=_("发生率高于全区均值的标准差倍数"), min_value=0, max_value=10, max_digits=3, decimal_places=1
-    )
-    flag_rate_weight = forms.IntegerField(label=_("发生率偏高的权重"), min_value=0, max_value=100)
-    flag_serious_cases = forms.IntegerField(label=_("严重欺凌事件达到（件）"), min_value=0, max_value=1000)
-    flag_serious_weight = forms.IntegerField(label=_("严重欺凌多发的权重"), min_value=0, max_value=100)
-    flag_overdue_reports = forms.IntegerField(label=_("阶段报告缺报达到（份）"), min_value=0, max_value=1000)
-    flag_overdue_reports_weight = forms.IntegerField(
-        label=_("阶段报告缺报的权重"), min_value=0, max_value=100
-    )
-    flag_overdue_fixes = forms.IntegerField(label=_("隐患逾期未整改达到（项）"), min_value=0, max_value=1000)
-    flag_overdue_fixes_weight = forms.IntegerField(
-        label=_("隐患逾期未整改的权重"), min_value=0, max_value=100
-    )
-    flag_overdue_notices = forms.IntegerField(
-        label=_("整改通知书逾期未销号达到（份）"), min_value=0, max_value=1000
-    )
-    flag_overdue_notices_weight = forms.IntegerField(
-        label=_("整改通知书逾期的权重"), min_value=0, max_value=100
-    )
-    flag_min_score = forms.IntegerField(label=_("列为问题突出学校的最低分值"), min_value=1, max_value=1000)
     updated_at = forms.DateTimeField(widget=forms.HiddenInput, required=False)
+
+    class Meta:
+        model = DistrictSettings
+        fields = list(FLAG_RULE_FIELDS)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for field in self.fields.values():
+            field.widget.attrs.setdefault("class", "form-control")

@@ -8,6 +8,7 @@ import datetime as dt
 from django.conf import settings
 from django.contrib.postgres.fields import ArrayField
 from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
@@ -251,6 +252,16 @@ class PhaseReminder(models.Model):
         return f"{self.phase} · {self.school} · {self.kind} · {self.sent_on}"
 
 
+# The 问题突出学校 rules' bounds (a threshold of 0 turns its rule off), checked by every door.
+FLAG_THRESHOLD = [MaxValueValidator(1000)]
+FLAG_WEIGHT = [MaxValueValidator(100)]
+FLAG_RULE_FIELDS = (
+    "flag_rate_sigma", "flag_rate_weight", "flag_serious_cases", "flag_serious_weight", "flag_overdue_reports",
+    "flag_overdue_reports_weight", "flag_overdue_fixes", "flag_overdue_fixes_weight", "flag_overdue_notices",
+    "flag_overdue_notices_weight", "flag_min_score",
+)  # fmt: skip
+
+
 class DistrictSettings(models.Model):
     """The district's time limits and thresholds (DESIGN.md §3). One row; defaults from the rules."""
 
@@ -269,18 +280,39 @@ class DistrictSettings(models.Model):
     break_glass_hours = models.PositiveSmallIntegerField(_("紧急调阅授权有效期（小时）"), default=72)
     # 问题突出学校: each rule that a school meets adds its weight; a score of flag_min_score flags it.
     flag_rate_sigma = models.DecimalField(
-        _("发生率高于全区均值的标准差倍数"), max_digits=3, decimal_places=1, default=2
+        _("发生率高于全区均值的标准差倍数"), max_digits=3, decimal_places=1, default=2,
+        validators=[MinValueValidator(0), MaxValueValidator(10)],
+    )  # fmt: skip
+    flag_rate_weight = models.PositiveSmallIntegerField(
+        _("发生率偏高的权重"), default=2, validators=FLAG_WEIGHT
     )
-    flag_rate_weight = models.PositiveSmallIntegerField(_("发生率偏高的权重"), default=2)
-    flag_serious_cases = models.PositiveSmallIntegerField(_("严重欺凌事件达到（件）"), default=2)
-    flag_serious_weight = models.PositiveSmallIntegerField(_("严重欺凌多发的权重"), default=2)
-    flag_overdue_reports = models.PositiveSmallIntegerField(_("阶段报告缺报达到（份）"), default=1)
-    flag_overdue_reports_weight = models.PositiveSmallIntegerField(_("阶段报告缺报的权重"), default=1)
-    flag_overdue_fixes = models.PositiveSmallIntegerField(_("隐患逾期未整改达到（项）"), default=1)
-    flag_overdue_fixes_weight = models.PositiveSmallIntegerField(_("隐患逾期未整改的权重"), default=1)
-    flag_overdue_notices = models.PositiveSmallIntegerField(_("整改通知书逾期未销号达到（份）"), default=1)
-    flag_overdue_notices_weight = models.PositiveSmallIntegerField(_("整改通知书逾期的权重"), default=1)
-    flag_min_score = models.PositiveSmallIntegerField(_("列为问题突出学校的最低分值"), default=2)
+    flag_serious_cases = models.PositiveSmallIntegerField(
+        _("严重欺凌事件达到（件）"), default=2, validators=FLAG_THRESHOLD
+    )
+    flag_serious_weight = models.PositiveSmallIntegerField(
+        _("严重欺凌多发的权重"), default=2, validators=FLAG_WEIGHT
+    )
+    flag_overdue_reports = models.PositiveSmallIntegerField(
+        _("阶段报告缺报达到（份）"), default=1, validators=FLAG_THRESHOLD
+    )
+    flag_overdue_reports_weight = models.PositiveSmallIntegerField(
+        _("阶段报告缺报的权重"), default=1, validators=FLAG_WEIGHT
+    )
+    flag_overdue_fixes = models.PositiveSmallIntegerField(
+        _("隐患逾期未整改达到（项）"), default=1, validators=FLAG_THRESHOLD
+    )
+    flag_overdue_fixes_weight = models.PositiveSmallIntegerField(
+        _("隐患逾期未整改的权重"), default=1, validators=FLAG_WEIGHT
+    )
+    flag_overdue_notices = models.PositiveSmallIntegerField(
+        _("整改通知书逾期未销号达到（份）"), default=1, validators=FLAG_THRESHOLD
+    )
+    flag_overdue_notices_weight = models.PositiveSmallIntegerField(
+        _("整改通知书逾期的权重"), default=1, validators=FLAG_WEIGHT
+    )
+    flag_min_score = models.PositiveSmallIntegerField(
+        _("列为问题突出学校的最低分值"), default=2, validators=[MinValueValidator(1), MaxValueValidator(1000)]
+    )
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:

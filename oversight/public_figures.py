@@ -4,16 +4,16 @@ Only district totals for a campaign and period — never a school's own figures,
 count goes through dashboard.suppress_small (1 and 2 become "<3"; 0 stays 0), and a share is
 left out when it would give away such a small count.
 
-The figures come from dashboard.build(None, filters) — its tiles (schools), its incidents by kind
-(over_time) and by severity — and, for what the dashboard does not total (incidents per month
-counted once each, closed cases, the ledger, activities), from the same roll-up tables in the public
-schema, summed over the dashboard's own schools. Nothing here reads a school's schema.
+The incidents by month, kind and severity come from dashboard.IncidentFigures (the district cubes,
+as on the dashboard); closed cases, the ledger and activities from the per-school roll-up tables in
+the public schema, summed over the dashboard's own schools. Nothing here reads a school's schema.
 """
 
 import datetime as dt
 from dataclasses import dataclass, field
 
 from django.db.models import Q, Sum
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from oversight import dashboard
@@ -89,19 +89,11 @@ def closed_share(total: int, closed: int) -> float | None:
 def compute(filters: dashboard.Filters, today: dt.date | None = None) -> PublicFigures:
     """The public figures for a campaign and period (filters.kind and filters.area are not used)."""
     filters = dashboard.Filters(campaign=filters.campaign, start=filters.start, end=filters.end)
-    board = dashboard.build(None, filters, today=today)
+    board = dashboard.IncidentFigures(None, filters, today or timezone.localdate())
     small = dashboard.suppress_small
-    ids = (
-        dashboard.schools_for(None, filters).order_by().values("pk")
-    )  # the dashboard's schools, as a subquery
-    period = Q(school_id__in=ids, month__gte=filters.start, month__lte=filters.end)
+    period = Q(school_id__in=board.school_ids, month__gte=filters.start, month__lte=filters.end)
 
-    per_month = dict(
-        IncidentRollup.objects.filter(period)
-        .values_list("month")
-        .annotate(n=Sum("count"))
-        .values_list("month", "n")
-    )
+    per_month = board.per_month()
     total = sum(n for _s, n in board.severity)  # each incident once
     closed = _sum(IncidentRollup.objects.filter(period, stage=IncidentStage.CLOSED))
 
@@ -122,7 +114,7 @@ def compute(filters: dashboard.Filters, today: dt.date | None = None) -> PublicF
     }
     return PublicFigures(
         filters=filters,
-        schools=small(board.tiles["schools"]),
+        schools=small(dashboard.schools_for(None, filters).count()),
         incidents=small(total),
         closed=small(closed),
         closed_share=closed_share(total, closed),
