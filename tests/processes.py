@@ -79,3 +79,27 @@ class Server:
                 self.process.wait(timeout=10)
             except subprocess.TimeoutExpired:
                 os.killpg(self.process.pid, 9)
+
+
+class Worker:
+    """`celery -A district_portal worker` on `broker_url`. Whatever earlier tests left queued there
+    (a refresh sent after a captured commit, say) is purged first: a task from another test, run
+    now, would commit into the database the other tests share."""
+
+    def __init__(self, broker_url: str):
+        from district_portal.celery import app
+
+        with app.connection_for_write(broker_url) as conn:
+            conn.SimpleQueue(app.conf.task_default_queue).clear()
+        self.process = subprocess.Popen(
+            [sys.executable, "-m", "celery", "-A", "district_portal", "worker", "--pool", "solo", "-l", "warning"],
+            cwd=ROOT, env=child_env(CELERY_BROKER_URL=broker_url), stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT, start_new_session=True,
+        )  # fmt: skip
+
+    def stop(self) -> None:
+        os.killpg(self.process.pid, 15)
+        try:
+            self.process.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            os.killpg(self.process.pid, 9)

@@ -2,9 +2,6 @@
 into the owing school's schema and nowhere else."""
 
 import datetime as dt
-import os
-import subprocess
-import sys
 import uuid
 
 import pytest
@@ -12,10 +9,11 @@ from django_tenants.utils import tenant_context
 
 from district_portal.celery import app
 from oversight.models import Campaign, Phase, PhaseReminder
+from oversight.models_rollups import PhaseProgressRollup
 from oversight.tasks import send_phase_reminders
 from schools.models import Notice
 from tenants.models import School
-from tests.processes import ROOT, child_env
+from tests.processes import Worker
 from tests.test_celery_worker import REDIS_URL, redis_answers, wait_for
 
 pytestmark = [pytest.mark.django_db, pytest.mark.celery_worker]
@@ -36,6 +34,9 @@ def committed_campaign(django_db_setup, django_db_blocker):
             with tenant_context(school):
                 Notice.objects.filter(link=f"/reports/phase/{phase.pk}/").delete()
         PhaseReminder.objects.filter(phase=phase).delete()
+        PhaseProgressRollup.objects.filter(phase=phase)._raw_delete(
+            "default"
+        )  # a refresh may have filed cells
         # Raw deletes: the collector would look for school-schema reports from the public schema.
         Phase.objects.filter(pk=phase.pk)._raw_delete("default")
         Campaign.objects.filter(pk=phase.campaign_id)._raw_delete("default")
@@ -43,17 +44,9 @@ def committed_campaign(django_db_setup, django_db_blocker):
 
 @pytest.fixture(scope="module")
 def worker(committed_campaign):
-    process = subprocess.Popen(
-        [sys.executable, "-m", "celery", "-A", "district_portal", "worker", "--pool", "solo", "-l", "warning"],
-        cwd=ROOT, env=child_env(CELERY_BROKER_URL=REDIS_URL), stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
-        start_new_session=True,
-    )  # fmt: skip
-    yield process
-    os.killpg(process.pid, 15)
-    try:
-        process.wait(timeout=15)
-    except subprocess.TimeoutExpired:
-        os.killpg(process.pid, 9)
+    worker = Worker(REDIS_URL)
+    yield worker.process
+    worker.stop()
 
 
 def test_the_reminder_task_runs_on_a_real_worker_and_notifies_each_schools_admins(worker, committed_campaign):

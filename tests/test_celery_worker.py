@@ -2,8 +2,6 @@
 
 import os
 import socket
-import subprocess
-import sys
 import time
 import uuid
 from urllib.parse import urlparse
@@ -15,7 +13,7 @@ from district_portal.celery import app
 from schools.models import Notice
 from schools.tasks import post_notice
 from tenants.models import School, User
-from tests.processes import ROOT, child_env
+from tests.processes import Worker
 
 pytestmark = [pytest.mark.django_db, pytest.mark.celery_worker]
 
@@ -37,31 +35,9 @@ def redis_answers(url: str) -> bool:
 def worker(django_db_setup, django_db_blocker):
     if not redis_answers(REDIS_URL):
         pytest.skip(f"SKIPPED LOUDLY: no Redis answers at {REDIS_URL}; the real-worker test needs one")
-    process = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "celery",
-            "-A",
-            "district_portal",
-            "worker",
-            "--pool",
-            "solo",
-            "-l",
-            "warning",
-        ],
-        cwd=ROOT,
-        env=child_env(CELERY_BROKER_URL=REDIS_URL),
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        start_new_session=True,
-    )
-    yield process
-    os.killpg(process.pid, 15)
-    try:
-        process.wait(timeout=15)
-    except subprocess.TimeoutExpired:
-        os.killpg(process.pid, 9)
+    worker = Worker(REDIS_URL)
+    yield worker.process
+    worker.stop()
     # The worker committed its notice: remove it, so later tests see the school as they left it.
     with django_db_blocker.unblock(), tenant_context(School.objects.get(slug="alpha")):
         Notice.objects.filter(title__startswith="worker-test-")._raw_delete("default")

@@ -3,7 +3,6 @@ of writes, sent from the school's schema; with the broker down the write still s
 reconcile repairs the roll-ups; and a real Celery worker on real Redis does the refresh."""
 
 import datetime as dt
-import os
 import subprocess
 import sys
 import uuid
@@ -20,7 +19,7 @@ from schools.actions import ledger
 from schools.models import AuditEvent, Hazard
 from tenants.models import School, User
 from tests.broker import drain_refreshes
-from tests.processes import ROOT, child_env
+from tests.processes import ROOT, Worker, child_env
 from tests.test_celery_worker import REDIS_URL, redis_answers, wait_for
 
 pytestmark = pytest.mark.django_db
@@ -126,20 +125,12 @@ def test_with_the_broker_down_the_write_stands_and_the_reconcile_repairs(committ
 def worker_on_redis(django_db_setup, django_db_blocker):
     if not redis_answers(REDIS_URL):
         pytest.skip(f"SKIPPED LOUDLY: no Redis answers at {REDIS_URL}; the real-worker test needs one")
-    process = subprocess.Popen(
-        [sys.executable, "-m", "celery", "-A", "district_portal", "worker", "--pool", "solo", "-l", "warning"],
-        cwd=ROOT, env=child_env(CELERY_BROKER_URL=REDIS_URL), stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
-        start_new_session=True,
-    )  # fmt: skip
+    worker = Worker(REDIS_URL)
     with django_db_blocker.unblock():
         cache.delete(rollups._debounce_key("school_alpha"))
         pk = write_in_another_process("alpha", REDIS_URL)
     yield pk
-    os.killpg(process.pid, 15)
-    try:
-        process.wait(timeout=15)
-    except subprocess.TimeoutExpired:
-        os.killpg(process.pid, 9)
+    worker.stop()
     with django_db_blocker.unblock():
         forget_committed("alpha", pk)
         connection.set_schema_to_public()
