@@ -2,8 +2,6 @@
 of these functions: each checks who may do it, validates, writes, records the district audit log in
 the same transaction, and queues a notice to the school's admins for after the commit."""
 
-import re
-
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
@@ -20,39 +18,9 @@ from inspections.models import (
     can_move,
 )
 from inspections.permissions import may_act_for
+from schools.privacy.gate import refuse_identifying
 from tenants import audit
 from tenants.models import School
-
-# A mainland ID number (18 characters) or a mobile number, not part of a longer run of digits.
-IDENTIFYING_NUMBER = re.compile(r"(?<!\d)(?:\d{17}[\dXx]|1[3-9]\d{9})(?!\d)")
-
-
-def _known_student_names(school: School) -> set[str]:
-    """The student names this school's records hold (read in its schema, never shown or copied)."""
-    from schools.models import CareEntry, IncidentParty
-
-    with schema_context(school.schema_name):
-        names = set(IncidentParty.objects.values_list("student_name", flat=True))
-        names |= set(CareEntry.objects.values_list("student_name", flat=True))
-    return {name.strip() for name in names if len(name.strip()) >= 2}
-
-
-def _refuse_identifying(school: School, **texts: str) -> None:
-    """Visits and notices live in the public schema: refuse text naming a student of the school,
-    or carrying an ID or phone number. The message never repeats what matched."""
-    names = None
-    errors = {}
-    for field, text in texts.items():
-        if not text:
-            continue
-        if names is None:
-            names = _known_student_names(school)
-        if IDENTIFYING_NUMBER.search(text) or any(name in text for name in names):
-            errors[field] = _(
-                "内容疑似包含学生姓名、身份证号或手机号。督导记录只记录去标识化的情况，请删除个人信息后再提交。"
-            )
-    if errors:
-        raise ValidationError(errors)
 
 
 def _require_may_act(user, school: School, field: str | None = "school") -> None:
@@ -85,7 +53,7 @@ def log_visit(*, acting_user, school: School, visited_on, kind: str, summary: st
     summary = (summary or "").strip()
     if not summary:
         raise ValidationError({"summary": _("请填写督导情况（检查了什么、发现了什么）。")})
-    _refuse_identifying(school, summary=summary)
+    refuse_identifying(school, summary=summary)
     visit = Visit(inspector=acting_user, school=school, visited_on=visited_on, kind=kind, summary=summary)
     visit.full_clean()
     visit.save()
@@ -114,7 +82,7 @@ def void_visit(*, acting_user, visit: Visit, reason: str) -> Visit:
     reason = (reason or "").strip()
     if not reason:
         raise ValidationError({"reason": _("请填写作废原因。")})
-    _refuse_identifying(visit.school, reason=reason)
+    refuse_identifying(visit.school, reason=reason)
     if visit.notices.filter(status=NoticeStatus.OPEN).exists():
         raise ValidationError(
             _("该督导记录下还有未销号的整改通知书，请先复查销号后再作废。"), code="open_notices"
@@ -140,7 +108,7 @@ def raise_notice(*, acting_user, visit: Visit, items: str, due_on=None) -> Recti
     items = (items or "").strip()
     if not items:
         raise ValidationError({"items": _("请填写整改事项。")})
-    _refuse_identifying(visit.school, items=items)
+    refuse_identifying(visit.school, items=items)
     today = timezone.localdate()
     if due_on is None:
         due_on = RectificationNotice.default_due_on(today)
@@ -174,7 +142,7 @@ def close_notice(*, acting_user, notice: RectificationNotice, note: str) -> Rect
     note = (note or "").strip()
     if not note:
         raise ValidationError({"note": _("请填写复查情况。")})
-    _refuse_identifying(notice.school, note=note)
+    refuse_identifying(notice.school, note=note)
     old = notice.status
     notice.status, notice.closed_on = NoticeStatus.CLOSED, timezone.localdate()
     notice.closed_by, notice.close_note = acting_user, note
