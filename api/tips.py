@@ -5,6 +5,7 @@ from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, serializers, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import NotFound, Throttled
+from rest_framework.parsers import JSONParser
 from rest_framework.generics import get_object_or_404
 from rest_framework.permissions import AllowAny, IsAuthenticated
 from rest_framework.response import Response
@@ -83,11 +84,14 @@ class PublicTipSubmit(APIView):
     site_access = PUBLIC
     permission_classes = [AllowAny]
     authentication_classes = []
+    # JSON only: a cross-site page can post a form here without a CORS preflight, not JSON.
+    parser_classes = [JSONParser]
 
     @extend_schema(request=TipIn, responses={201: TipReceiptSerializer})
     def post(self, request):
-        if not throttle.allow(request, "tip", per_client=5, per_school=200):
-            raise Throttled(detail=_("提交太频繁，请稍后再试。"))
+        wait = throttle.wait(request, "tip", per_client=5, per_school=200)
+        if wait:
+            raise Throttled(wait=wait, detail=str(_("提交太频繁，请稍后再试。")))
         data = TipIn(data=request.data)
         data.is_valid(raise_exception=True)
         tip, code = actions.submit_tip(**data.validated_data)
@@ -100,11 +104,14 @@ class PublicTipLookup(APIView):
     site_access = PUBLIC
     permission_classes = [AllowAny]
     authentication_classes = []
+    # JSON only: a cross-site page can post a form here without a CORS preflight, not JSON.
+    parser_classes = [JSONParser]
 
     @extend_schema(request=LookupIn, responses={200: TipsterViewSerializer})
     def post(self, request):
-        if not throttle.allow(request, "tip-lookup", per_client=30, per_school=2000):
-            raise Throttled(detail=_("查询太频繁，请稍后再试。"))
+        wait = throttle.wait(request, "tip-lookup", per_client=30, per_school=2000)
+        if wait:
+            raise Throttled(wait=wait, detail=str(_("查询太频繁，请稍后再试。")))
         data = LookupIn(data=request.data)
         data.is_valid(raise_exception=True)
         tip = actions.find_by_receipt(data.validated_data["code"])

@@ -161,6 +161,12 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
+# The password check refuses a locked account or client at every login door (the site's and the
+# admin's) before the password is looked at.
+AUTHENTICATION_BACKENDS = ["tenants.login_guard.LockoutBackend"]
+# How many reverse proxies in front of the app append to X-Forwarded-For; the client address used
+# for lock-outs and rate limits is the entry the outermost of them wrote (0: REMOTE_ADDR).
+TRUSTED_PROXY_HOPS = env.get_int("TRUSTED_PROXY_HOPS", 0)
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"

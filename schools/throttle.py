@@ -1,34 +1,22 @@
-"""Rate limits for the public pages. The client key is a salted hash of the address, kept only in
-the cache for the length of the window — it is never written to the database."""
+"""Rate limits for the public pages. The client key is a salted hash of the client address (see
+`tenants.counters.client_address` for reverse proxies); counts are atomic database rows of the
+public schema that expire with their window, and hold no address."""
 
-import hashlib
-import time
-
-from django.conf import settings
-from django.core.cache import cache
 from django.db import connection
 
-
-def _client(request) -> str:
-    address = request.META.get("REMOTE_ADDR", "")
-    return hashlib.sha256(f"{settings.SECRET_KEY}:{address}".encode()).hexdigest()[:16]
+from tenants import counters
 
 
-def allow(request, scope: str, *, per_client: int, per_school: int, window: int = 3600) -> bool:
-    """Count one attempt; False once this client or this school has used up the window's allowance."""
-    bucket = int(time.time() // window)
+def wait(request, scope: str, *, per_client: int, per_school: int, window: int = 3600) -> int:
+    """Count one attempt. Returns 0 when it may go ahead, otherwise the seconds to wait (for
+    Retry-After) once this client or this school has used up the window's allowance."""
+    client = counters.hashed("client", counters.client_address(request))
     keys = [
-        f"throttle:{connection.schema_name}:{scope}:{bucket}:client:{_client(request)}",
-        f"throttle:{connection.schema_name}:{scope}:{bucket}:school",
+        (f"throttle:{connection.schema_name}:{scope}:client:{client}", per_client),
+        (f"throttle:{connection.schema_name}:{scope}:school", per_school),
     ]
-    limits = [per_client, per_school]
-    for key, limit in zip(keys, limits, strict=True):
-        cache.add(key, 0, window)
-        try:
-            count = cache.incr(key)
-        except ValueError:  # expired between add and incr
-            cache.set(key, 1, window)
-            count = 1
+    for key, limit in keys:
+        count, remaining = counters.hit(key, window)
         if count > limit:
-            return False
-    return True
+            return remaining
+    return 0

@@ -4,6 +4,8 @@ school memberships and district roles, and the registry. Schools are created by 
 
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
+
+from tenants.forms import GuardedAdminAuthenticationForm
 from django.utils.translation import gettext_lazy as _
 
 from inspections.models import InspectorAssignment
@@ -54,3 +56,7 @@ class InspectorAssignmentAdmin(NoDelete, admin.ModelAdmin):
     list_display = ["inspector", "school", "starts_on", "ends_on"]
     list_filter = ["ends_on"]
     autocomplete_fields = ["school"]
+
+
+# The admin's login says why a locked account is refused, like the site's own login.
+admin.site.login_form = GuardedAdminAuthenticationForm

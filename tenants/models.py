@@ -200,3 +200,20 @@ class AuditEvent(models.Model):
         if self.pk is not None:
             raise ValidationError(_("审计记录不可修改。"))
         return super().save(*args, **kwargs)
+
+
+class RateCounter(models.Model):
+    """One fixed-window counter (login failures, tips per client) or one lock-out, by hashed key.
+    A database row so that the count is atomic on every set-up, the default file cache included:
+    `tenants.counters` bumps it with a single `INSERT … ON CONFLICT … RETURNING`."""
+
+    key = models.CharField(max_length=200, primary_key=True)
+    count = models.PositiveIntegerField(default=0)
+    expires_at = models.DateTimeField(db_index=True)
+
+    class Meta:
+        verbose_name = _("计数器")
+        verbose_name_plural = _("计数器")
+
+    def __str__(self):
+        return self.key

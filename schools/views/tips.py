@@ -28,17 +28,29 @@ def _tipster_view(tip):
 @public_view
 def mailbox(request):
     form = forms.TipForm(request.POST or None)
+    status = 200
     if request.method == "POST" and form.is_valid():
-        if not throttle.allow(request, "tip", per_client=5, per_school=200):
+        wait = throttle.wait(request, "tip", per_client=5, per_school=200)
+        if wait:
             form.add_error(None, _("提交太频繁，请稍后再试。如情况紧急，请直接拨打学校举报电话或 110。"))
+            return _throttled(render(request, "schools/tips/mailbox.html", {"form": form}), wait)
+        try:
+            _tip, code = actions.submit_tip(**form.cleaned_data)
+        except ValidationError as error:
+            add_errors(form, error)
+            status = 400
         else:
-            try:
-                _tip, code = actions.submit_tip(**form.cleaned_data)
-            except ValidationError as error:
-                add_errors(form, error)
-            else:
-                return render(request, "schools/tips/receipt.html", {"code": code})
-    return render(request, "schools/tips/mailbox.html", {"form": form})
+            return render(request, "schools/tips/receipt.html", {"code": code})
+    elif request.method == "POST":
+        status = 400
+    return render(request, "schools/tips/mailbox.html", {"form": form}, status=status)
+
+
+def _throttled(response, wait: int):
+    """The same answer as the API's: 429 with Retry-After."""
+    response.status_code = 429
+    response["Retry-After"] = str(wait)
+    return response
 
 
 @public_view
@@ -46,9 +58,10 @@ def follow(request):
     """Look a tip up by its receipt code (POSTed, so the code never lands in a URL or a log)."""
     context = {"form": forms.ReceiptForm(), "message_form": None, "tip": None}
     if request.method == "POST":
-        if not throttle.allow(request, "tip-lookup", per_client=30, per_school=2000):
+        wait = throttle.wait(request, "tip-lookup", per_client=30, per_school=2000)
+        if wait:
             context["error"] = _("查询太频繁，请稍后再试。")
-            return render(request, "schools/tips/follow.html", context, status=429)
+            return _throttled(render(request, "schools/tips/follow.html", context), wait)
         code = request.POST.get("code", "")
         tip = actions.find_by_receipt(code)
         if tip is None:
