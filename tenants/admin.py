@@ -4,11 +4,10 @@ school memberships and district roles, and the registry. Schools are created by 
 
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
-
-from tenants.forms import GuardedAdminAuthenticationForm
 from django.utils.translation import gettext_lazy as _
 
 from inspections.models import InspectorAssignment
+from tenants.forms import GuardedAdminAuthenticationForm
 from tenants.models import DistrictMembership, School, SchoolMembership, User
 
 
