@@ -11,10 +11,12 @@ from rest_framework.permissions import BasePermission, IsAuthenticated
 from rest_framework.response import Response
 
 from api.permissions import SiteAccess, role_permission
+from inspections.selectors import schools_visible_to
 from oversight import actions as district
 from oversight.models import Campaign, CampaignScope, Phase, PhaseSubmission
-from oversight.progress import Tally, campaign_progress
+from oversight.progress import Tally
 from oversight.reporting import check_template, default_template
+from oversight.selectors import visible_progress, visible_submissions
 from schools import permissions
 from schools.actions import reports as school_actions
 from schools.models import PhaseReport
@@ -32,6 +34,14 @@ class PhaseSerializer(serializers.ModelSerializer):
 
 class CampaignSerializer(serializers.ModelSerializer):
     phases = PhaseSerializer(many=True, read_only=True)
+
+    def to_representation(self, instance):
+        data = super().to_representation(instance)
+        request = self.context.get("request")
+        if request is not None and not request.user.is_bureau:
+            visible = set(schools_visible_to(request.user).values_list("pk", flat=True))
+            data["schools"] = [pk for pk in data["schools"] if pk in visible]
+        return data
 
     class Meta:
         model = Campaign
@@ -148,7 +158,7 @@ class CampaignViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets
     @extend_schema(responses={200: ProgressSerializer})
     @action(detail=True, methods=["get"])
     def progress(self, request, pk=None):
-        progress = campaign_progress(self.get_object())
+        progress = visible_progress(request.user, self.get_object())
         return Response({
             "total": progress.total.as_dict(),
             "phases": [{"id": p.pk, "name": p.name, **t.as_dict()} for p, t in progress.phase_rows()],
@@ -176,6 +186,9 @@ class SubmissionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewse
     serializer_class = SubmissionSerializer
     queryset = PhaseSubmission.objects.order_by("school", "phase", "version")
     filterset_fields = ["phase", "school", "status"]
+
+    def get_queryset(self):
+        return visible_submissions(self.request.user).order_by("school", "phase", "version")
 
     def _review(self, request, run):
         data = ReviewIn(data=request.data)

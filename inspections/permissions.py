@@ -5,8 +5,7 @@ so an object outside them is a 404, not a 403 that would confirm it exists."""
 from django.db.models import QuerySet
 
 from inspections.models import RectificationNotice, Visit
-from inspections.selectors import current_assignments, inspector_is_assigned
-from tenants.models import School
+from inspections.selectors import inspector_is_assigned, schools_visible_to
 
 
 def may_act_for(user, school) -> bool:
@@ -20,12 +19,7 @@ def may_act_for(user, school) -> bool:
 
 def schools_for(user) -> QuerySet:
     """The schools `user` may log a visit for (the choices of the visit form)."""
-    schools = School.objects.exclude(schema_name="public")
-    if user.is_bureau:
-        return schools
-    if user.is_inspector:
-        return schools.filter(pk__in=current_assignments(inspector=user).values("school"))
-    return schools.none()
+    return schools_visible_to(user)
 
 
 def visible_visits(user) -> QuerySet:

@@ -22,6 +22,22 @@ def inspector_is_assigned(*, inspector, school) -> bool:
     return current_assignments(inspector=inspector, school=school).exists()
 
 
+def schools_visible_to(user):
+    """The one rule of whose school figures a district user sees, used by every district door
+    (dashboard, campaigns, phases, submissions, progress — pages, API and exports): bureau staff
+    every school, an inspector the schools currently assigned to them (挂牌督导), anyone else none."""
+    from tenants.models import School
+
+    schools = School.objects.exclude(schema_name="public")
+    if not getattr(user, "is_authenticated", False):
+        return schools.none()
+    if user.is_bureau:
+        return schools
+    if user.is_inspector:
+        return schools.filter(pk__in=current_assignments(inspector=user).values("school_id"))
+    return schools.none()
+
+
 # A school with no visit in this many days is "not visited" (the dashboard's tile, the inspector's list).
 NOT_VISITED_DAYS = 30
 

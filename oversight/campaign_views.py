@@ -9,11 +9,13 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.http import content_disposition_header
 
+from inspections.selectors import schools_visible_to
 from oversight import actions, forms
 from oversight.exports import XLSX, campaign_xlsx
 from oversight.models import Campaign, Phase, PhaseSubmission, SubmissionStatus
-from oversight.progress import STATE_LABELS, STATE_SCORES, campaign_progress
+from oversight.progress import STATE_LABELS, STATE_SCORES
 from oversight.reporting import FIGURES
+from oversight.selectors import visible_progress, visible_submissions
 from schools.views.common import add_errors
 from tenants.access import bureau_view
 
@@ -21,7 +23,7 @@ from tenants.access import bureau_view
 def campaign_list(request):
     """Every campaign with its overall rates; bureau staff may create one."""
     campaigns = Campaign.objects.prefetch_related("phases")
-    rows = [(campaign, campaign_progress(campaign).total) for campaign in campaigns]
+    rows = [(campaign, visible_progress(request.user, campaign).total) for campaign in campaigns]
     form = forms.CampaignForm(initial={"scope": "all"}) if request.user.is_bureau else None
     return render(request, "oversight/campaigns/list.html", {"rows": rows, "form": form})
 
@@ -58,7 +60,7 @@ def _matrix_data(progress) -> dict:
 
 def campaign_detail(request, pk, bound=None):
     campaign = get_object_or_404(Campaign, pk=pk)
-    progress = campaign_progress(campaign)
+    progress = visible_progress(request.user, campaign)
     context = {
         "campaign": campaign,
         "progress": progress,
@@ -106,7 +108,7 @@ def monthly_new(request, pk):
 
 def campaign_export(request, pk):
     campaign = get_object_or_404(Campaign, pk=pk)
-    workbook = campaign_xlsx(campaign_progress(campaign))
+    workbook = campaign_xlsx(visible_progress(request.user, campaign))
     response = HttpResponse(content_type=XLSX)
     workbook.save(response)
     filename = f"{campaign.year}-{campaign.name}-进度.xlsx"
@@ -116,13 +118,14 @@ def campaign_export(request, pk):
 
 def phase_detail(request, pk, bound=None):
     phase = get_object_or_404(Phase.objects.select_related("campaign"), pk=pk)
-    progress = campaign_progress(phase.campaign)
+    progress = visible_progress(request.user, phase.campaign)
     index = [p.pk for p in progress.phases].index(phase.pk)
     rows = [(school, cells[index]) for school, cells in progress.rows()]
+    visible = schools_visible_to(request.user)
     context = {
         "phase": phase, "rows": rows, "tally": progress.by_phase[phase.pk],
-        "extensions": phase.extensions.select_related("school", "granted_by"),
-        "exemptions": phase.exemptions.select_related("school", "granted_by"),
+        "extensions": phase.extensions.filter(school__in=visible).select_related("school", "granted_by"),
+        "exemptions": phase.exemptions.filter(school__in=visible).select_related("school", "granted_by"),
         "extension_form": forms.ExtensionForm(), "exemption_form": forms.ExemptionForm(),
         "figure_labels": [FIGURES[k] for k in phase.figure_keys()],
     }  # fmt: skip
@@ -161,7 +164,9 @@ phase_exempt = _phase_step(
 
 
 def submission_detail(request, pk, form=None):
-    submission = get_object_or_404(PhaseSubmission.objects.select_related("school", "phase__campaign"), pk=pk)
+    submission = get_object_or_404(
+        visible_submissions(request.user).select_related("school", "phase__campaign"), pk=pk
+    )
     versions = list(
         PhaseSubmission.objects.filter(school=submission.school, phase=submission.phase).order_by("version")
     )
@@ -185,7 +190,7 @@ def submission_detail(request, pk, form=None):
 def _review(run):
     @bureau_view
     def view(request, pk):
-        submission = get_object_or_404(PhaseSubmission, pk=pk)
+        submission = get_object_or_404(visible_submissions(request.user), pk=pk)
         if request.method != "POST":
             return redirect("submission-detail", pk=pk)
         form = forms.ReviewForm(request.POST)

@@ -18,7 +18,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from inspections.models import Visit
-from inspections.selectors import NOT_VISITED_DAYS, current_assignments, open_notices, overdue_notices
+from inspections.selectors import NOT_VISITED_DAYS, open_notices, overdue_notices, schools_visible_to
 from oversight import progress_rollup
 from oversight.models import Campaign, CampaignScope, DistrictSettings
 from oversight.models_rollups import (
@@ -134,8 +134,8 @@ def schools_for(user, filters: Filters):
         schools = schools.filter(kind=filters.kind)
     if filters.area:
         schools = schools.filter(area=filters.area)
-    if user is not None and not user.is_bureau:
-        schools = schools.filter(pk__in=current_assignments(inspector=user).values("school_id"))
+    if user is not None:
+        schools = schools.filter(pk__in=schools_visible_to(user).values("pk"))
     return schools.order_by("name")
 
 

@@ -196,8 +196,10 @@ def summary_docx(request, campaign_pk):
     """The school's 工作总结 for a campaign: every phase's latest submitted report, ready to print."""
     from docx import Document
 
-    campaign = get_object_or_404(Campaign, pk=campaign_pk)
     school = connection.tenant
+    campaign = get_object_or_404(Campaign, pk=campaign_pk)
+    if not campaign.includes(school):
+        raise Http404  # another campaign's phases are none of this school's business
     document = Document()
     document.add_heading(f"{school.name}{campaign.year}年{campaign.name}工作总结", level=0)
     for phase in campaign.phases.order_by("order"):
