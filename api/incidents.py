@@ -51,7 +51,7 @@ class IncidentSerializer(ModelSerializer):
         request = self.context["request"]
         if not permissions.can_see_parties(membership(request), incident):
             return None
-        return PartySerializer(incident.parties.filter(voided_at__isnull=True), many=True).data
+        return PartySerializer(permissions.parties_visible_to(membership(request), incident), many=True).data
 
 
 class IncidentStepSerializer(serializers.Serializer):
@@ -167,12 +167,8 @@ class IncidentViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets
 
     def get_queryset(self):
         member = membership(self.request)
-        incidents = Incident.objects.prefetch_related("parties")
-        if not permissions.is_admin(member):
-            incidents = incidents.filter(voided_at__isnull=True)
-        if not permissions.handles_incidents(member):
-            incidents = incidents.filter(created_by=self.request.user)
-        return incidents
+        incidents = Incident.objects.prefetch_related("parties__support_sessions")
+        return permissions.incidents_visible_to(member, self.request.user, incidents)
 
     def get_object(self):
         incident = get_object_or_404(Incident.objects.prefetch_related("parties"), pk=self.kwargs["pk"])

@@ -271,7 +271,7 @@ def test_counselling_notes_are_for_the_counsellor_and_admins(client_for, admin, 
     with tenant_context(alpha):
         victim = IncidentParty.objects.get(incident=incident, role="victim")
     step(admin, incident, "support", party=victim.pk, kind="counselling", held_on=TODAY.isoformat(),
-         provided_by="心理老师", notes="保密记录XYZ")  # fmt: skip
+         provided_by="alpha_counsellor", notes="保密记录XYZ")  # fmt: skip
     assert (
         "保密记录XYZ"
         in client_for("alpha_counsellor", "alpha").get(f"/incidents/{incident.pk}/").content.decode()

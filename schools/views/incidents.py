@@ -25,11 +25,7 @@ from tenants.access import break_glass_view
 @requires(permissions.can_log_incident)
 def incident_list(request):
     membership = request.membership
-    incidents = Incident.objects.all()
-    if not permissions.is_admin(membership):
-        incidents = incidents.filter(voided_at__isnull=True)
-    if not permissions.handles_incidents(membership):
-        incidents = incidents.filter(created_by=request.user)
+    incidents = permissions.incidents_visible_to(membership, request.user, Incident.objects.all())
     stage = request.GET.get("stage", "")
     if stage in IncidentStage.values:
         incidents = incidents.filter(stage=stage)
@@ -60,16 +56,16 @@ def incident_new(request):
 
 def _context(request, incident, bound=None):
     membership = request.membership
-    parties = list(incident.parties.filter(voided_at__isnull=True))
-    can_parties = permissions.can_see_parties(membership, incident)
+    parties = permissions.parties_visible_to(membership, incident)
+    named = [p for p in parties if not p.masked]
     context = {
         "incident": incident,
         "can_handle": permissions.handles_incidents(membership),
-        "can_see_parties": can_parties,
+        "can_see_parties": permissions.can_see_parties(membership, incident),
         "can_see_counselling": permissions.can_see_counselling(membership),
-        "parties": parties if can_parties else [],
-        "perpetrators": [p for p in parties if p.role == PartyRole.PERPETRATOR],
-        "victims": [p for p in parties if p.role == PartyRole.VICTIM],
+        "parties": parties,
+        "perpetrators": [p for p in named if p.role == PartyRole.PERPETRATOR],
+        "victims": [p for p in named if p.role == PartyRole.VICTIM],
         "follow_ups": incident.follow_ups.filter(voided_at__isnull=True),
         "appeals": incident.appeals.all(),
         "history": audit.history(incident)[:50],
