@@ -1,14 +1,24 @@
 """Idempotency keys: a retried POST with the same `Idempotency-Key` gets the first answer back and
 creates nothing new. Works for every create and submit endpoint under /api/, because it sits in
-front of them as middleware; keys are scoped to the host and the caller (session user or token)."""
+front of them as middleware; keys are scoped to the host and the caller (session user or token).
 
+The key remembers a hash of the request body: the same key with another body is refused (422),
+never answered with the first answer. A school's records live in that school's own schema (the
+answers hold pupils' names), the district site's in public; both expire after
+IDEMPOTENCY_TTL_HOURS (24 by default)."""
+
+import datetime as dt
 import hashlib
 
-from django.db import IntegrityError, transaction
+from django.conf import settings
+from django.core.exceptions import RequestDataTooBig
+from django.db import IntegrityError, connection, transaction
 from django.http import HttpResponse, JsonResponse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from api.models import IdempotencyRecord
+from api.models import IdempotencyRecord as DistrictRecord
+from schools.models import IdempotencyRecord as SchoolRecord
 
 HEADER = "HTTP_IDEMPOTENCY_KEY"
 
@@ -24,6 +34,31 @@ def _scope(request) -> str | None:
     return hashlib.sha256(f"{request.get_host()}|{credential}".encode()).hexdigest()
 
 
+def _body_hash(request) -> str:
+    digest = hashlib.sha256(request.META.get("CONTENT_TYPE", "").encode() + b"\n")
+    try:
+        digest.update(request.body)
+    except RequestDataTooBig:
+        # A large upload is not read into memory here; its length stands in for its content.
+        digest.update(f"length:{request.META.get('CONTENT_LENGTH', '')}".encode())
+    return digest.hexdigest()
+
+
+def record_model():
+    """Where this site's records live: the school's own schema on a school host, else public."""
+    return DistrictRecord if connection.schema_name == "public" else SchoolRecord
+
+
+def expiry_cutoff():
+    return timezone.now() - dt.timedelta(hours=settings.IDEMPOTENCY_TTL_HOURS)
+
+
+def purge_expired() -> int:
+    """Delete this schema's expired records (run on each new key, so the table stays small)."""
+    deleted, _ = record_model().objects.filter(created_at__lt=expiry_cutoff()).delete()
+    return deleted
+
+
 class IdempotencyMiddleware:
     def __init__(self, get_response):
         self.get_response = get_response
@@ -37,11 +72,14 @@ class IdempotencyMiddleware:
             return self.get_response(request)
         if len(key) > 100:
             return _error(_("Idempotency-Key 不能超过 100 个字符。"), 400)
+        model = record_model()
+        body_hash = _body_hash(request)
+        purge_expired()
         try:
             with transaction.atomic():
-                record = IdempotencyRecord.objects.create(scope=scope, key=key, path=request.path)
+                record = model.objects.create(scope=scope, key=key, path=request.path, body_hash=body_hash)
         except IntegrityError:
-            return self._replay(scope, key, request.path)
+            return self._replay(model, scope, key, request.path, body_hash)
         response = self.get_response(request)
         if response.status_code >= 500:
             record.delete()  # a failure is not an answer: let the retry run
@@ -49,7 +87,7 @@ class IdempotencyMiddleware:
         response_body = (
             response.rendered_content if hasattr(response, "rendered_content") else response.content
         )
-        IdempotencyRecord.objects.filter(pk=record.pk).update(
+        model.objects.filter(pk=record.pk).update(
             status_code=response.status_code,
             content_type=response.get("Content-Type", ""),
             body=response_body,
@@ -57,10 +95,17 @@ class IdempotencyMiddleware:
         return response
 
     @staticmethod
-    def _replay(scope, key, path):
-        record = IdempotencyRecord.objects.get(scope=scope, key=key)
+    def _replay(model, scope, key, path, body_hash):
+        record = model.objects.get(scope=scope, key=key)
         if record.path != path:
             return _error(_("这个 Idempotency-Key 已用于另一个请求，请换一个新的。"), 422)
+        if record.body_hash != body_hash:
+            return _error(
+                _(
+                    "这个 Idempotency-Key 已用于内容不同的请求。重试时请发送完全相同的内容，或换一个新的 Idempotency-Key。"
+                ),
+                422,
+            )
         if record.status_code is None:
             return _error(_("同一请求正在处理中，请稍后重试。"), 409)
         response = HttpResponse(

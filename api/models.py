@@ -8,6 +8,8 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from tenants.models import IdempotencyRecordBase
+
 
 class ApiToken(models.Model):
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="api_tokens")
@@ -43,21 +45,9 @@ class ApiToken(models.Model):
         return token, key
 
 
-class IdempotencyRecord(models.Model):
-    """The first answer to a POST carrying an Idempotency-Key, replayed to retries of it."""
+class IdempotencyRecord(IdempotencyRecordBase):
+    """Idempotency records of the district site (the public schema); a school's live in its own
+    schema (`schools.IdempotencyRecord`)."""
 
-    scope = models.CharField(max_length=64)  # host + caller, hashed
-    key = models.CharField(max_length=100)
-    path = models.CharField(max_length=300)
-    status_code = models.PositiveSmallIntegerField(null=True)
-    content_type = models.CharField(max_length=100, blank=True)
-    body = models.BinaryField(blank=True)
-    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
-
-    class Meta:
-        verbose_name = _("幂等请求记录")
-        verbose_name_plural = _("幂等请求记录")
-        constraints = [models.UniqueConstraint(fields=["scope", "key"], name="unique_idempotency_key")]
-
-    def __str__(self):
-        return f"{self.key} {self.path}"
+    class Meta(IdempotencyRecordBase.Meta):
+        pass

@@ -167,6 +167,8 @@ AUTHENTICATION_BACKENDS = ["tenants.login_guard.LockoutBackend"]
 # How many reverse proxies in front of the app append to X-Forwarded-For; the client address used
 # for lock-outs and rate limits is the entry the outermost of them wrote (0: REMOTE_ADDR).
 TRUSTED_PROXY_HOPS = env.get_int("TRUSTED_PROXY_HOPS", 0)
+# How long an Idempotency-Key is remembered (api/idempotency.py).
+IDEMPOTENCY_TTL_HOURS = env.get_int("IDEMPOTENCY_TTL_HOURS", 24)
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"

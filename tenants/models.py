@@ -217,3 +217,30 @@ class RateCounter(models.Model):
 
     def __str__(self):
         return self.key
+
+
+class IdempotencyRecordBase(models.Model):
+    """The first answer to a POST carrying an Idempotency-Key, replayed to retries of it. Concrete
+    in two places so that an answer never leaves its site's data: `api.IdempotencyRecord` (public
+    schema, district site) and `schools.IdempotencyRecord` (each school's own schema). Expires
+    after IDEMPOTENCY_TTL_HOURS."""
+
+    scope = models.CharField(max_length=64)  # host + caller, hashed
+    key = models.CharField(max_length=100)
+    path = models.CharField(max_length=300)
+    body_hash = models.CharField(max_length=64, blank=True)  # sha256 of the request body
+    status_code = models.PositiveSmallIntegerField(null=True)
+    content_type = models.CharField(max_length=100, blank=True)
+    body = models.BinaryField(blank=True)
+    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+
+    class Meta:
+        abstract = True
+        verbose_name = _("幂等请求记录")
+        verbose_name_plural = _("幂等请求记录")
+        constraints = [
+            models.UniqueConstraint(fields=["scope", "key"], name="%(app_label)s_unique_idempotency_key")
+        ]
+
+    def __str__(self):
+        return f"{self.key} {self.path}"

@@ -10,6 +10,7 @@ from schools.models.governance import (
     ResponsibilityItem,
     SchoolDocument,
 )
+from schools.models.idempotency import IdempotencyRecord
 from schools.models.incidents import (
     SERIOUS_SEVERITIES,
     AppealStatus,
@@ -34,6 +35,7 @@ from schools.models.reports import PhaseReport, PhaseReportAttachment
 from schools.models.tips import Tip, TipMessage, TipStatus
 
 __all__ = [
+    "IdempotencyRecord",
     "SERIOUS_SEVERITIES", "Activity", "ActivityEvidence", "ActivityKind", "AppealStatus", "AuditEvent",
     "BullyingKind", "CareEntry", "CareTalk", "Determination", "DeterminationAppeal", "DocumentKind",
     "FollowUp", "GovernanceMember", "GroupRole", "HandlingMeasure", "Hazard", "HazardMethod", "HazardPlace",
