@@ -1,8 +1,6 @@
 """District pages for campaigns: set them up (phases, monthly phases, extensions, exemptions),
 watch their progress (matrix, heatmap, rates), review reports, export to XLSX."""
 
-import json
-
 from django.core.exceptions import ValidationError
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -64,7 +62,7 @@ def campaign_detail(request, pk, bound=None):
     context = {
         "campaign": campaign,
         "progress": progress,
-        "matrix_json": json.dumps(_matrix_data(progress), ensure_ascii=False),
+        "matrix_data": _matrix_data(progress),
         "view": request.GET.get("view", "chart"),
         "phase_form": forms.PhaseForm(initial={"grace_days": 0}),
         "monthly_form": forms.MonthlyForm(initial={"months": 12, "due_day": 10, "grace_days": 0}),

@@ -3,8 +3,6 @@ its XLSX exports, a school's de-identified district page, and the public figures
 totals only, small counts suppressed). Read from roll-ups only. Bad filters are shown as errors
 (oversight.dashboard_filters) and the default filters are used instead."""
 
-import json
-
 from django.http import Http404, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
@@ -57,8 +55,8 @@ def district_dashboard(request):
     tables["flags"] = board.table("flags", full=view == "table")  # a table in both views
     context = {
         "board": board, "filters": filters, "view": view,
-        "data_json": json.dumps(data, ensure_ascii=False),
-        "heatmap_json": json.dumps(data.get("heatmap") or {}, ensure_ascii=False),
+        "chart_data": data,
+        "heatmap_data": data.get("heatmap") or {},
         "tables": tables,
         "query": filters.query(), "rules": dashboard.DistrictSettings.current(),
         "filter_errors": errors, **_filter_choices(),

@@ -121,7 +121,7 @@ def test_the_progress_page_draws_a_heatmap_from_json_and_serves_plotly_itself(cl
     page = client_for("bureau_staff").get(f"/campaigns/{campaign.pk}/").content.decode()
     assert "<script>" not in page.replace('<script type="application/json"', "")  # no inline script (CSP)
     data = json.loads(
-        re.search(r'<script type="application/json" id="progress-data">(.*?)</script>', page, re.S).group(1)
+        re.search(r'<script id="progress-data" type="application/json">(.*?)</script>', page, re.S).group(1)
     )
     assert data["x"] == ["宣传动员", "排查摸底", "全面整治", "检查总结"]
     assert set(data["y"]) == {"阿尔法小学", "贝塔中学"}
