@@ -295,9 +295,9 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": crontab(minute=7),
     },
     # The worker's and beat's heartbeats that /healthz and doctor read.
-    "heartbeat": {"task": "district_portal.tasks.heartbeat", "schedule": 60.0},
+    "heartbeat": {"task": "oversight.operations.heartbeat", "schedule": 60.0},
     "nightly-backup": {
-        "task": "district_portal.tasks.nightly_backup",
+        "task": "oversight.operations.nightly_backup",
         "schedule": crontab(hour=env.get_int("BACKUP_HOUR", 2), minute=30),
     },
 }
