@@ -99,15 +99,33 @@ class Worker:
     (a refresh sent after a captured commit, say) is purged first: a task from another test, run
     now, would commit into the database the other tests share."""
 
-    def __init__(self, broker_url: str):
+    def __init__(self, broker_url: str, **env):
         from district_portal.celery import app
 
         with app.connection_for_write(broker_url) as conn:
             conn.SimpleQueue(app.conf.task_default_queue).clear()
         self.process = subprocess.Popen(
             [sys.executable, "-m", "celery", "-A", "district_portal", "worker", "--pool", "solo", "-l", "warning"],
-            cwd=ROOT, env=child_env(CELERY_BROKER_URL=broker_url), stdout=subprocess.PIPE,
+            cwd=ROOT, env=child_env(CELERY_BROKER_URL=broker_url, **env), stdout=subprocess.PIPE,
             stderr=subprocess.STDOUT, start_new_session=True,
+        )  # fmt: skip
+
+    def stop(self) -> None:
+        os.killpg(self.process.pid, 15)
+        try:
+            self.process.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            os.killpg(self.process.pid, 9)
+
+
+class Beat:
+    """`celery -A district_portal beat` on `broker_url`, with a throw-away schedule file."""
+
+    def __init__(self, broker_url: str, schedule_file: Path, **env):
+        self.process = subprocess.Popen(
+            [sys.executable, "-m", "celery", "-A", "district_portal", "beat", "-l", "warning", "-s", str(schedule_file)],
+            cwd=ROOT, env=child_env(CELERY_BROKER_URL=broker_url, **env), stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL, start_new_session=True,
         )  # fmt: skip
 
     def stop(self) -> None:
