@@ -303,6 +303,7 @@ CELERY_BEAT_SCHEDULE = {
 }
 # E-mail that fails (SMTP down, refused) is retried with exponential back-off, then shown as failed.
 EMAIL_MAX_RETRIES = env.get_int("EMAIL_MAX_RETRIES", 6)
+EMAIL_RETRY_BACKOFF = env.get_int("EMAIL_RETRY_BACKOFF", 30)  # seconds before the first retry; doubles
 
 # --- operations ---------------------------------------------------------------------------
 BACKUP_DIR = Path(env.get_str("BACKUP_DIR", str(VAR_DIR / "backups")))

@@ -19,7 +19,7 @@ MAIL_ERRORS = (smtplib.SMTPException, OSError)
 
 @shared_task(
     name="schools.tasks.email_notice", bind=True, autoretry_for=MAIL_ERRORS,
-    retry_backoff=30, retry_backoff_max=3600, retry_jitter=True, max_retries=settings.EMAIL_MAX_RETRIES,
+    retry_backoff=settings.EMAIL_RETRY_BACKOFF, retry_backoff_max=3600, retry_jitter=True, max_retries=settings.EMAIL_MAX_RETRIES,
 )  # fmt: skip
 def email_notice(self, notice_id: int) -> bool:
     """E-mail one in-app notice to its recipient, once. It counts as sent only when the mail server
