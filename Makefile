@@ -6,7 +6,7 @@ STAMP  := $(VENV)/.installed-$(shell cat pyproject.toml | cksum | cut -d' ' -f1)
 SCALE  ?= small
 PYTEST_ARGS ?=
 
-.PHONY: install run test bench lint browser messages clean
+.PHONY: install run serve test bench lint browser messages clean
 
 $(STAMP): pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -19,6 +19,10 @@ install: $(STAMP)
 
 run: install
 	$(BIN)/python -m district_portal.cli run
+
+# The production web server alone (gunicorn), without seeding: what a real deployment runs.
+serve: install
+	$(BIN)/python -m district_portal.cli serve
 
 # Debian's Chromium drives the browser tests (Playwright cannot download its own here).
 browser:

@@ -1,9 +1,12 @@
 """`make run`: one command from a fresh clone to a served demo district.
 
     python -m district_portal.cli run     migrate, seed the demo, start worker + beat + web
-    python -m district_portal.cli serve   only the web server (what `run` starts last)
+    python -m district_portal.cli serve   only the web server (what `run` starts last), no seeding
 
-Ctrl-C stops everything; the embedded PostgreSQL stops with this process.
+Both serve with gunicorn (district_portal/gunicorn_conf.py) after collecting the static files.
+`serve` outside the demo (SEED_DEMO unset) refuses to start with DEBUG on, a generated SECRET_KEY
+or an account with the demo password. Ctrl-C or SIGTERM stops everything gracefully; the embedded
+PostgreSQL stops with this process.
 """
 
 import argparse
@@ -38,7 +41,47 @@ def _prepare_environment() -> None:
 
 
 def serve_command(host: str, port: int) -> list[str]:
+    return [sys.executable, "-m", "gunicorn", "-c", str(ROOT / "district_portal" / "gunicorn_conf.py"),
+            "--bind", f"{host}:{port}", "district_portal.wsgi:application"]  # fmt: skip
+
+
+def runserver_command(host: str, port: int) -> list[str]:
+    """Django's development server: only the benchmark's baseline uses it."""
     return _manage("runserver", f"{host}:{port}", "--noreload", "--skip-checks")
+
+
+def collect_static() -> None:
+    """Hashed, compressed copies for whitenoise; quick when nothing changed."""
+    subprocess.run(_manage("collectstatic", "--noinput", "-v", "0"), check=True)
+
+
+def _refuse_unsafe_start() -> bool:
+    import django
+
+    django.setup()
+    from django.db import connection
+
+    from district_portal.production import refusals
+
+    problems = refusals()
+    connection.close()
+    for problem in problems:
+        print(f"拒绝启动 / refusing to start: {problem}", file=sys.stderr)
+    return bool(problems)
+
+
+def _run_server(command: list[str]) -> int:
+    """Run the server in the foreground, passing SIGTERM on, so that gunicorn finishes the requests
+    in hand (graceful_timeout) while this process keeps the embedded database up until it exits."""
+    server = subprocess.Popen(command)
+
+    def forward(signum, _frame):
+        if server.poll() is None:
+            server.send_signal(signum)
+
+    signal.signal(signal.SIGTERM, forward)
+    signal.signal(signal.SIGINT, forward)
+    return server.wait()
 
 
 def _wait_for_http(port: int, host_header: str, timeout: float = 60) -> bool:
@@ -56,6 +99,8 @@ def _wait_for_http(port: int, host_header: str, timeout: float = 60) -> bool:
 
 
 def run(port: int, bind: str) -> int:
+    # The one-command demo: its demo accounts and generated key are expected (see production.py).
+    os.environ["SEED_DEMO"] = "1"
     _prepare_environment()
     os.environ.setdefault("SITE_PORT", str(port))
     from django.conf import settings
@@ -64,6 +109,8 @@ def run(port: int, bind: str) -> int:
     subprocess.run(_manage("migrate", "--noinput", "-v", "0"), check=True)
     print("== 演示数据 / seeding the demo district", flush=True)
     seeded = subprocess.run(_manage("seed_demo"), check=True, capture_output=True, text=True)
+    print("== 静态文件 / collecting and compressing static files", flush=True)
+    collect_static()
 
     children: list[subprocess.Popen] = []
     celery = [sys.executable, "-m", "celery", "-A", "district_portal"]
@@ -80,7 +127,7 @@ def run(port: int, bind: str) -> int:
                 child.terminate()
         for child in children:
             try:
-                child.wait(timeout=10)
+                child.wait(timeout=40)  # gunicorn's graceful_timeout is 30 s
             except subprocess.TimeoutExpired:
                 child.kill()
 
@@ -111,7 +158,10 @@ def run(port: int, bind: str) -> int:
 def serve(port: int, bind: str) -> int:
     _prepare_environment()
     os.environ.setdefault("SITE_PORT", str(port))
-    return subprocess.call(serve_command(bind, port))
+    if _refuse_unsafe_start():
+        return 2
+    collect_static()
+    return _run_server(serve_command(bind, port))
 
 
 def main(argv=None) -> int:

@@ -14,6 +14,11 @@ VAR_DIR = Path(env.get_str("VAR_DIR", str(BASE_DIR / "var")))
 
 DEBUG = env.get_bool("DEBUG", False)
 SECRET_KEY = env.get_str("SECRET_KEY")
+# Start-up outside the demo refuses a generated key (district_portal/production.py).
+SECRET_KEY_GENERATED = SECRET_KEY is None
+# The demo (`make run`, or the Docker image with SEED_DEMO=1) may run with demo accounts and a
+# generated key; anything else is treated as a real deployment and refused those.
+SEED_DEMO = env.get_bool("SEED_DEMO", False)
 if SECRET_KEY is None:
     if not DEBUG and env.get_bool("REQUIRE_SECRET_KEY", False):
         raise env.SettingError("SECRET_KEY is not set: set it to a long random string.")
@@ -77,6 +82,8 @@ DATABASE_ROUTERS = ["django_tenants.routers.TenantSyncRouter"]
 AUTH_USER_MODEL = "tenants.User"
 
 MIDDLEWARE = [
+    # First, so that its one line per request also covers requests for unknown hosts.
+    "district_portal.request_log.RequestLogMiddleware",
     "tenants.middleware.SchoolHostMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "district_portal.middleware.SecurityHeadersMiddleware",
@@ -210,9 +217,15 @@ STATICFILES_FINDERS = [
 ]
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
-    "staticfiles": {"BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"},
+    # Hashed names + gzip/brotli copies, made by collectstatic (which `serve` runs first).
+    "staticfiles": {"BACKEND": "district_portal.static_storage.StaticStorage"},
 }
-WHITENOISE_USE_FINDERS = True
+# Without a collectstatic (tests, manage.py runserver) files come straight from the apps,
+# unhashed; once the manifest exists whitenoise serves only the collected, compressed files.
+WHITENOISE_USE_FINDERS = not (STATIC_ROOT / "staticfiles.json").exists()
+# Hashed names change with their content, so whitenoise gives them a far-future, immutable
+# cache; this is the cache of the few unhashed URLs (favicon, files named in scripts).
+WHITENOISE_MAX_AGE = 3600
 MEDIA_ROOT = VAR_DIR / "media"
 MEDIA_URL = "/media/"
 
@@ -289,13 +302,47 @@ CELERY_BEAT_SCHEDULE = {
         "task": "oversight.rollups.reconcile_rollups",
         "schedule": crontab(minute=7),
     },
+    # The worker's and beat's heartbeats that /healthz and doctor read.
+    "heartbeat": {"task": "oversight.operations.heartbeat", "schedule": 60.0},
+    "nightly-backup": {
+        "task": "oversight.operations.nightly_backup",
+        "schedule": crontab(hour=env.get_int("BACKUP_HOUR", 2), minute=30),
+    },
 }
+# E-mail that fails (SMTP down, refused) is retried with exponential back-off, then shown as failed.
+EMAIL_MAX_RETRIES = env.get_int("EMAIL_MAX_RETRIES", 6)
+EMAIL_RETRY_BACKOFF = env.get_int("EMAIL_RETRY_BACKOFF", 30)  # seconds before the first retry; doubles
 
+# --- operations ---------------------------------------------------------------------------
+BACKUP_DIR = Path(env.get_str("BACKUP_DIR", str(VAR_DIR / "backups")))
+BACKUP_RETENTION_DAYS = env.get_int("BACKUP_RETENTION_DAYS", 14)
+# /healthz fails when less than this is free on the disk holding var/ (backups, media, queue).
+HEALTH_MIN_FREE_MB = env.get_int("HEALTH_MIN_FREE_MB", 500)
+# A heartbeat older than this means the worker (or beat) is not running.
+HEALTH_HEARTBEAT_MAX_AGE = env.get_int("HEALTH_HEARTBEAT_MAX_AGE", 300)
+
+# One line per request (district_portal.request_log) and every error with its traceback, on
+# stderr; LOG_FORMAT=json gives one JSON object a line for a log collector.
+LOG_FORMAT = env.get_str("LOG_FORMAT", "text")
+if LOG_FORMAT not in ("text", "json"):
+    raise env.SettingError("LOG_FORMAT must be text or json.")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "filters": {"request": {"()": "district_portal.request_log.RequestContextFilter"}},
+    "formatters": {
+        "text": {"format": "%(asctime)s %(levelname)s %(name)s [%(request_id)s] %(message)s"},
+        "json": {"()": "district_portal.request_log.JsonFormatter"},
+    },
+    "handlers": {
+        "console": {"class": "logging.StreamHandler", "formatter": LOG_FORMAT, "filters": ["request"]}
+    },
     "root": {"handlers": ["console"], "level": env.get_str("LOG_LEVEL", "WARNING")},
+    "loggers": {
+        "district_portal.requests": {"handlers": ["console"], "level": "INFO", "propagate": False},
+        # Unhandled errors: the traceback goes here, the page shows only the 500 page.
+        "django.request": {"handlers": ["console"], "level": "ERROR", "propagate": False},
+    },
 }
 
 # Demo and test conveniences

@@ -1,13 +1,36 @@
 #!/bin/sh
-# One image, three roles: web (migrates and seeds first), worker and beat; anything else is run as is.
+# One image, these roles:
+#   web      migrate (and seed the demo only with SEED_DEMO=1), then serve — one container alone
+#   migrate  only the migrate (and SEED_DEMO seeding) step; compose runs it once before the others
+#   serve    only the web server (gunicorn)
+#   worker, beat
+# Anything else is run as is.
 set -eu
+
+migrate() {
+    python manage.py migrate --noinput
+    if [ "${SEED_DEMO:-0}" = "1" ]; then
+        # Idempotent: a restart reuses the demo district instead of creating it twice.
+        python manage.py seed_demo
+    fi
+}
+
+serve() {
+    # gunicorn (district_portal/gunicorn_conf.py). Without SEED_DEMO=1 it refuses to start with
+    # DEBUG on, no SECRET_KEY or an account that still has the demo password.
+    exec python -m district_portal.cli serve --bind "${BIND:-0.0.0.0}" --port "${PORT:-8000}"
+}
 
 case "${1:-web}" in
     web)
-        python manage.py migrate --noinput
-        # Idempotent: a restart reuses the demo district instead of creating it twice.
-        python manage.py seed_demo
-        exec python manage.py runserver "0.0.0.0:${PORT:-8000}" --noreload
+        migrate
+        serve
+        ;;
+    migrate)
+        migrate
+        ;;
+    serve)
+        serve
         ;;
     worker)
         exec celery -A district_portal worker -l "${LOG_LEVEL:-info}"

@@ -416,3 +416,4 @@ from oversight.models_rollups import (  # noqa: E402, F401
     SchoolMonthRollup,
     SchoolRollup,
 )
+from oversight.operations.models import TaskFailure  # noqa: E402, F401

@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 
 from oversight.actions import _notify_school_admins
 from oversight.models import Campaign, DistrictSettings, PhaseReminder, PhaseSubmission, ReminderKind
+from oversight.operations.tasks import heartbeat, nightly_backup  # noqa: F401  (the worker finds them here)
 from oversight.progress import MISSING, PENDING, campaign_progress
 from oversight.rollups import reconcile_rollups, refresh_school_rollups  # noqa: F401  (the worker finds them here)
 from tenants.models import User

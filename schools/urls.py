@@ -1,6 +1,6 @@
 from django.urls import path
 
-from schools.views import activities, audit, care, dashboard, governance, incidents, ledger, tips
+from schools.views import activities, audit, care, dashboard, delivery, governance, incidents, ledger, tips
 from schools.views import reports as phase_reports
 
 urlpatterns = [
@@ -73,6 +73,7 @@ urlpatterns = [
     path("care/<int:pk>/close/", care.care_close, name="care-close"),
     path("care/<int:pk>/void/", care.care_void, name="care-void"),
     path("audit/", audit.audit_log, name="audit-log"),
+    path("delivery/", delivery.delivery_status, name="delivery-status"),
     path("audit/export.xlsx", audit.audit_export, name="audit-export"),
     path("audit/break-glass/", audit.break_glass_log, name="audit-break-glass"),
     path("reports/", phase_reports.report_list, name="report-list"),

@@ -4,6 +4,7 @@ import os
 import socket
 import subprocess
 import sys
+import tempfile
 import time
 import urllib.error
 import urllib.request
@@ -46,25 +47,32 @@ def fetch(port: int, host: str, path: str) -> tuple[int, str]:
         return error.code, error.read().decode()
 
 
+# A deployment sets its own key; `serve` refuses the generated one outside the demo.
+TEST_SECRET_KEY = "test-only-secret-key-for-the-real-server-tests-0123456789"
+
+
 class Server:
-    """`python -m district_portal.cli serve` — the same web server `make run` starts."""
+    """`python -m district_portal.cli serve` — the same web server (gunicorn) `make run` starts."""
 
     def __init__(self, **env):
+        env.setdefault("SECRET_KEY", TEST_SECRET_KEY)
         self.port = free_port()
+        # A file, not a pipe: the access log of a long test would fill a pipe and stall the server.
+        self.log = tempfile.TemporaryFile()
         self.process = subprocess.Popen(
             [sys.executable, "-m", "district_portal.cli", "serve", "--port", str(self.port)],
             cwd=ROOT,
             env=child_env(SITE_PORT=str(self.port), **env),
-            stdout=subprocess.PIPE,
+            stdout=self.log,
             stderr=subprocess.STDOUT,
             start_new_session=True,
         )
 
-    def wait_ready(self, host: str, timeout: float = 60) -> None:
+    def wait_ready(self, host: str, timeout: float = 120) -> None:
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
             if self.process.poll() is not None:
-                raise RuntimeError(f"server exited: {self.process.stdout.read().decode()}")
+                raise RuntimeError(f"server exited: {self.output()}")
             try:
                 fetch(self.port, host, "/accounts/login/")
                 return
@@ -72,11 +80,16 @@ class Server:
                 time.sleep(0.3)
         raise TimeoutError("server did not answer in time")
 
+    def output(self) -> str:
+        """Everything the server printed so far."""
+        self.log.seek(0)
+        return self.log.read().decode(errors="replace")
+
     def stop(self) -> None:
         if self.process.poll() is None:
             os.killpg(self.process.pid, 15)
             try:
-                self.process.wait(timeout=10)
+                self.process.wait(timeout=40)  # gunicorn lets requests in hand finish first
             except subprocess.TimeoutExpired:
                 os.killpg(self.process.pid, 9)
 
@@ -86,15 +99,33 @@ class Worker:
     (a refresh sent after a captured commit, say) is purged first: a task from another test, run
     now, would commit into the database the other tests share."""
 
-    def __init__(self, broker_url: str):
+    def __init__(self, broker_url: str, **env):
         from district_portal.celery import app
 
         with app.connection_for_write(broker_url) as conn:
             conn.SimpleQueue(app.conf.task_default_queue).clear()
         self.process = subprocess.Popen(
             [sys.executable, "-m", "celery", "-A", "district_portal", "worker", "--pool", "solo", "-l", "warning"],
-            cwd=ROOT, env=child_env(CELERY_BROKER_URL=broker_url), stdout=subprocess.PIPE,
+            cwd=ROOT, env=child_env(CELERY_BROKER_URL=broker_url, **env), stdout=subprocess.PIPE,
             stderr=subprocess.STDOUT, start_new_session=True,
+        )  # fmt: skip
+
+    def stop(self) -> None:
+        os.killpg(self.process.pid, 15)
+        try:
+            self.process.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            os.killpg(self.process.pid, 9)
+
+
+class Beat:
+    """`celery -A district_portal beat` on `broker_url`, with a throw-away schedule file."""
+
+    def __init__(self, broker_url: str, schedule_file: Path, **env):
+        self.process = subprocess.Popen(
+            [sys.executable, "-m", "celery", "-A", "district_portal", "beat", "-l", "warning", "-s", str(schedule_file)],
+            cwd=ROOT, env=child_env(CELERY_BROKER_URL=broker_url, **env), stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL, start_new_session=True,
         )  # fmt: skip
 
     def stop(self) -> None:

@@ -30,7 +30,7 @@ from schools.models.incidents import (
     SupportSession,
 )
 from schools.models.ledger import Hazard, HazardMethod, HazardPlace, HazardStatus
-from schools.models.notices import Notice
+from schools.models.notices import Notice, NoticeDelivery
 from schools.models.reports import PhaseReport, PhaseReportAttachment
 from schools.models.tips import Tip, TipMessage, TipStatus
 
@@ -40,6 +40,6 @@ __all__ = [
     "BullyingKind", "CareEntry", "CareTalk", "Determination", "DeterminationAppeal", "DocumentKind",
     "FollowUp", "GovernanceMember", "GroupRole", "HandlingMeasure", "Hazard", "HazardMethod", "HazardPlace",
     "HazardStatus", "Incident", "IncidentParty", "IncidentSeverity", "IncidentSource", "IncidentStage",
-    "MeasureKind", "Notice", "PartyRole", "PhaseReport", "PhaseReportAttachment", "ResponsibilityItem", "SchoolDocument", "SupportKind",
+    "MeasureKind", "Notice", "NoticeDelivery", "PartyRole", "PhaseReport", "PhaseReportAttachment", "ResponsibilityItem", "SchoolDocument", "SupportKind",
     "SupportSession", "Tip", "TipMessage", "TipStatus", "WarningSign",
 ]  # fmt: skip

@@ -3,6 +3,16 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 
+class NoticeDelivery(models.TextChoices):
+    """What happened to a notice's e-mail: "sent" only once the mail server took it."""
+
+    PENDING = "pending", _("待发送")
+    SENT = "sent", _("已送达邮箱")
+    NO_ADDRESS = "no_address", _("未发送：接收人没有邮箱")
+    RETRYING = "retrying", _("发送失败，正在重试")
+    FAILED = "failed", _("发送失败")
+
+
 class Notice(models.Model):
     """An in-app notice to one member of this school; e-mailed by a Celery task after commit."""
 
@@ -13,7 +23,12 @@ class Notice(models.Model):
     body = models.TextField(_("内容"), blank=True)
     link = models.CharField(_("链接"), max_length=300, blank=True)
     created_at = models.DateTimeField(_("时间"), auto_now_add=True)
-    emailed_at = models.DateTimeField(_("邮件发送时间"), null=True, blank=True)
+    emailed_at = models.DateTimeField(_("邮件送达时间"), null=True, blank=True)
+    delivery = models.CharField(
+        _("邮件状态"), max_length=20, choices=NoticeDelivery.choices, default=NoticeDelivery.PENDING
+    )
+    delivery_error = models.CharField(_("发送错误"), max_length=500, blank=True)
+    delivery_attempts = models.PositiveSmallIntegerField(_("发送次数"), default=0)
     read_at = models.DateTimeField(_("阅读时间"), null=True, blank=True)
 
     class Meta:

@@ -12,15 +12,13 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument(
-            "file", nargs="?", type=Path, help=_("备份文件，默认 var/backups/district-<时间>.dump")
+            "file", nargs="?", type=Path, help=_("备份文件，默认 BACKUP_DIR/district-<时间>.dump")
         )
 
     def handle(self, *args, file: Path | None = None, **options):
         from django.conf import settings
 
-        target = (
-            file or Path(settings.VAR_DIR) / "backups" / f"district-{timezone.localtime():%Y%m%d-%H%M%S}.dump"
-        )
+        target = file or Path(settings.BACKUP_DIR) / f"district-{timezone.localtime():%Y%m%d-%H%M%S}.dump"
         try:
             dump(target)
         except BackupError as exc:

@@ -1,0 +1,37 @@
+"""gunicorn's settings for `make serve`, `make run` and the Docker image's web role.
+
+Each value can be overridden from the environment (WEB_CONCURRENCY, WEB_THREADS, WEB_TIMEOUT,
+WEB_GRACEFUL_TIMEOUT, BIND/PORT) or on the command line."""
+
+import multiprocessing
+import os
+
+bind = f"{os.environ.get('BIND', '127.0.0.1')}:{os.environ.get('PORT', '8000')}"
+
+# gunicorn's rule of thumb, 2 × cores + 1; threads let a worker wait on PostgreSQL for one
+# request while serving another.
+workers = int(os.environ.get("WEB_CONCURRENCY") or multiprocessing.cpu_count() * 2 + 1)
+threads = int(os.environ.get("WEB_THREADS") or 2)
+worker_class = "gthread"
+
+# A request still running after this is aborted (its worker restarted) instead of hanging a
+# worker for ever; exports of a large district finish well inside it.
+timeout = int(os.environ.get("WEB_TIMEOUT") or 60)
+# On SIGTERM workers finish the requests in hand for up to this long, then stop.
+graceful_timeout = int(os.environ.get("WEB_GRACEFUL_TIMEOUT") or 30)
+keepalive = 5
+
+# Workers are recycled now and then, so a slow leak never grows without bound.
+max_requests = 2000
+max_requests_jitter = 200
+
+# Access log on stdout (one line a request, with the request id the app gives it), errors on stderr.
+accesslog = "-"
+errorlog = "-"
+loglevel = os.environ.get("GUNICORN_LOG_LEVEL", "info")
+access_log_format = '%(h)s "%(r)s" %(s)s %(b)s %(M)sms id=%({x-request-id}o)s "%(a)s"'
+
+# The app loads once in the master, so workers fork with it in memory and start quickly.
+preload_app = True
+# Behind a reverse proxy on the same host or network, trust its X-Forwarded-* headers.
+forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1")
