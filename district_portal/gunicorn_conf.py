@@ -6,6 +6,10 @@ WEB_GRACEFUL_TIMEOUT, BIND/PORT) or on the command line."""
 import multiprocessing
 import os
 
+# Each worker thread keeps its PostgreSQL connection between requests (settings.DB_CONN_MAX_AGE):
+# (2 × cores + 1) × threads connections in all, well inside PostgreSQL's default 100.
+os.environ.setdefault("DB_CONN_MAX_AGE", "60")
+
 bind = f"{os.environ.get('BIND', '127.0.0.1')}:{os.environ.get('PORT', '8000')}"
 
 # gunicorn's rule of thumb, 2 × cores + 1; threads let a worker wait on PostgreSQL for one
@@ -35,3 +39,11 @@ access_log_format = '%(h)s "%(r)s" %(s)s %(b)s %(M)sms id=%({x-request-id}o)s "%
 preload_app = True
 # Behind a reverse proxy on the same host or network, trust its X-Forwarded-* headers.
 forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1")
+
+
+def pre_fork(server, worker):
+    """The master loaded the app (preload_app): a database connection it opened must not be
+    inherited, or two workers would talk over one socket."""
+    from django.db import connections
+
+    connections.close_all()

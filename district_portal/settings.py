@@ -130,7 +130,15 @@ if EMBEDDED_POSTGRES:
 
     DATABASE_URL = embedded_db.start(VAR_DIR)
 try:
-    _db = dj_database_url.parse(DATABASE_URL, engine="django_tenants.postgresql_backend", conn_max_age=0)
+    # Persistent connections (DB_CONN_MAX_AGE seconds) for the production server, which sets it in
+    # gunicorn_conf.py: opening a connection per request costs more than many pages' queries.
+    # Commands, tests and runserver keep 0.
+    _db = dj_database_url.parse(
+        DATABASE_URL,
+        engine="django_tenants.postgresql_backend",
+        conn_max_age=env.get_int("DB_CONN_MAX_AGE", 0),
+        conn_health_checks=True,
+    )
 except ValueError as exc:
     raise env.SettingError(
         f"DATABASE_URL is malformed ({exc}): use postgres://user:password@host:5432/db"
