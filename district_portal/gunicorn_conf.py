@@ -7,15 +7,17 @@ import multiprocessing
 import os
 
 # Each worker thread keeps its PostgreSQL connection between requests (settings.DB_CONN_MAX_AGE):
-# (2 × cores + 1) × threads connections in all, well inside PostgreSQL's default 100.
+# (2 × cores + 1) × threads connections in all, inside PostgreSQL's default 100 up to 4 cores.
 os.environ.setdefault("DB_CONN_MAX_AGE", "60")
 
 bind = f"{os.environ.get('BIND', '127.0.0.1')}:{os.environ.get('PORT', '8000')}"
 
-# gunicorn's rule of thumb, 2 × cores + 1; threads let a worker wait on PostgreSQL for one
-# request while serving another.
+# gunicorn's rule of thumb, 2 × cores + 1. Pages spend most of their time waiting on PostgreSQL,
+# and a keep-alive connection stays with the worker that accepted it, so each worker has threads
+# enough that a quick page is not queued behind two slow ones (with 2, the tip page waited over a
+# second behind dashboards in bench/load.py). Each thread holds a PostgreSQL connection.
 workers = int(os.environ.get("WEB_CONCURRENCY") or multiprocessing.cpu_count() * 2 + 1)
-threads = int(os.environ.get("WEB_THREADS") or 2)
+threads = int(os.environ.get("WEB_THREADS") or 4)
 worker_class = "gthread"
 
 # A request still running after this is aborted (its worker restarted) instead of hanging a

@@ -220,9 +220,10 @@ STORAGES = {
     # Hashed names + gzip/brotli copies, made by collectstatic (which `serve` runs first).
     "staticfiles": {"BACKEND": "district_portal.static_storage.StaticStorage"},
 }
-# Without a collectstatic (tests, manage.py runserver) files come straight from the apps,
-# unhashed; once the manifest exists whitenoise serves only the collected, compressed files.
-WHITENOISE_USE_FINDERS = not (STATIC_ROOT / "staticfiles.json").exists()
+# Without a collectstatic (a fresh clone's tests, manage.py runserver) files come straight from
+# the apps, unhashed; once the manifest exists whitenoise serves the collected, compressed files.
+# With DEBUG on, files are found in the apps too, so a new file shows without a collectstatic.
+WHITENOISE_USE_FINDERS = DEBUG or not (STATIC_ROOT / "staticfiles.json").exists()
 # Hashed names change with their content, so whitenoise gives them a far-future, immutable
 # cache; this is the cache of the few unhashed URLs (favicon, files named in scripts).
 WHITENOISE_MAX_AGE = 3600
