@@ -6,12 +6,18 @@ WEB_GRACEFUL_TIMEOUT, BIND/PORT) or on the command line."""
 import multiprocessing
 import os
 
+# Each worker thread keeps its PostgreSQL connection between requests (settings.DB_CONN_MAX_AGE):
+# (2 × cores + 1) × threads connections in all, inside PostgreSQL's default 100 up to 4 cores.
+os.environ.setdefault("DB_CONN_MAX_AGE", "60")
+
 bind = f"{os.environ.get('BIND', '127.0.0.1')}:{os.environ.get('PORT', '8000')}"
 
-# gunicorn's rule of thumb, 2 × cores + 1; threads let a worker wait on PostgreSQL for one
-# request while serving another.
+# gunicorn's rule of thumb, 2 × cores + 1. Pages spend most of their time waiting on PostgreSQL,
+# and a keep-alive connection stays with the worker that accepted it, so each worker has threads
+# enough that a quick page is not queued behind two slow ones (with 2, the tip page waited over a
+# second behind dashboards in bench/load.py). Each thread holds a PostgreSQL connection.
 workers = int(os.environ.get("WEB_CONCURRENCY") or multiprocessing.cpu_count() * 2 + 1)
-threads = int(os.environ.get("WEB_THREADS") or 2)
+threads = int(os.environ.get("WEB_THREADS") or 4)
 worker_class = "gthread"
 
 # A request still running after this is aborted (its worker restarted) instead of hanging a
@@ -35,3 +41,11 @@ access_log_format = '%(h)s "%(r)s" %(s)s %(b)s %(M)sms id=%({x-request-id}o)s "%
 preload_app = True
 # Behind a reverse proxy on the same host or network, trust its X-Forwarded-* headers.
 forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1")
+
+
+def pre_fork(server, worker):
+    """The master loaded the app (preload_app): a database connection it opened must not be
+    inherited, or two workers would talk over one socket."""
+    from django.db import connections
+
+    connections.close_all()

@@ -130,7 +130,15 @@ if EMBEDDED_POSTGRES:
 
     DATABASE_URL = embedded_db.start(VAR_DIR)
 try:
-    _db = dj_database_url.parse(DATABASE_URL, engine="django_tenants.postgresql_backend", conn_max_age=0)
+    # Persistent connections (DB_CONN_MAX_AGE seconds) for the production server, which sets it in
+    # gunicorn_conf.py: opening a connection per request costs more than many pages' queries.
+    # Commands, tests and runserver keep 0.
+    _db = dj_database_url.parse(
+        DATABASE_URL,
+        engine="django_tenants.postgresql_backend",
+        conn_max_age=env.get_int("DB_CONN_MAX_AGE", 0),
+        conn_health_checks=True,
+    )
 except ValueError as exc:
     raise env.SettingError(
         f"DATABASE_URL is malformed ({exc}): use postgres://user:password@host:5432/db"
@@ -220,9 +228,10 @@ STORAGES = {
     # Hashed names + gzip/brotli copies, made by collectstatic (which `serve` runs first).
     "staticfiles": {"BACKEND": "district_portal.static_storage.StaticStorage"},
 }
-# Without a collectstatic (tests, manage.py runserver) files come straight from the apps,
-# unhashed; once the manifest exists whitenoise serves only the collected, compressed files.
-WHITENOISE_USE_FINDERS = not (STATIC_ROOT / "staticfiles.json").exists()
+# Without a collectstatic (a fresh clone's tests, manage.py runserver) files come straight from
+# the apps, unhashed; once the manifest exists whitenoise serves the collected, compressed files.
+# With DEBUG on, files are found in the apps too, so a new file shows without a collectstatic.
+WHITENOISE_USE_FINDERS = DEBUG or not (STATIC_ROOT / "staticfiles.json").exists()
 # Hashed names change with their content, so whitenoise gives them a far-future, immutable
 # cache; this is the cache of the few unhashed URLs (favicon, files named in scripts).
 WHITENOISE_MAX_AGE = 3600

@@ -3,6 +3,8 @@ address is listed for bureau admins and for school admins (their own staff); a m
 down makes a real worker retry with back-off, then mark the notice failed and the task failure
 appear on the district's operations page."""
 
+import subprocess
+import sys
 import time
 import uuid
 
@@ -17,7 +19,7 @@ from schools.models import Notice, NoticeDelivery
 from schools.notices import notify
 from schools.tasks import email_notice, post_notice
 from tenants.models import School, User
-from tests.processes import Worker
+from tests.processes import ROOT, Worker, child_env
 from tests.test_backup_restore import conninfo
 from tests.test_celery_worker import redis_answers
 
@@ -124,3 +126,8 @@ def test_mail_that_cannot_be_delivered_is_retried_then_shown_as_failed(failing_m
     assert "schools.tasks.email_notice" in page and "阿尔法小学" in page
     school_page = client_for("alpha_admin", "alpha").get("/delivery/").content.decode()
     assert title in school_page and "发送失败" in school_page
+    doctor = subprocess.run([sys.executable, "manage.py", "doctor"], cwd=ROOT, capture_output=True, text=True,
+                            timeout=120, env=child_env(SECRET_KEY="x" * 50))  # fmt: skip
+    assert doctor.returncode == 1
+    (line,) = [line for line in doctor.stdout.splitlines() if line.startswith("FAIL task_failures")]
+    assert "schools.tasks.email_notice school_alpha" in line
