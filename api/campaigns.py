@@ -11,6 +11,7 @@ from rest_framework.permissions import BasePermission, IsAuthenticated
 from rest_framework.response import Response
 
 from api.permissions import SiteAccess, role_permission
+from api.serializers import edit_version
 from inspections.selectors import schools_visible_to
 from oversight import actions as district
 from oversight.models import Campaign, CampaignScope, Phase, PhaseSubmission
@@ -229,7 +230,7 @@ class SaveIn(serializers.Serializer):
     sections = serializers.DictField(
         child=serializers.CharField(allow_blank=True), required=False, default=dict
     )
-    version = serializers.IntegerField(required=False, allow_null=True, default=None)
+    version = edit_version()
 
 
 class ReportSubmittedSerializer(serializers.Serializer):

@@ -12,6 +12,7 @@ from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 
 from api.permissions import SiteAccess, membership, role_permission
+from api.serializers import edit_version
 from schools import permissions
 from schools.actions import care as actions
 from schools.models import CareEntry, CareTalk, WarningSign
@@ -42,7 +43,7 @@ class EntryIn(serializers.Serializer):
 
 
 class EditIn(EntryIn):
-    version = serializers.IntegerField()
+    version = edit_version()
 
 
 class TalkIn(serializers.Serializer):
@@ -53,7 +54,7 @@ class TalkIn(serializers.Serializer):
 
 class CareCloseIn(serializers.Serializer):
     closed_on = serializers.DateField()
-    version = serializers.IntegerField(required=False, allow_null=True, default=None)
+    version = edit_version()
 
 
 class CareVoidIn(serializers.Serializer):

@@ -1,6 +1,7 @@
 """One error shape for the whole API: {"code", "message", "errors"}, message in the request's language.
 
-Actions raise Django's ValidationError; a stale edit becomes 409 so clients can tell it apart."""
+Actions raise Django's ValidationError; a stale edit becomes 409 and an edit without its version
+428, so clients can tell them apart."""
 
 from django.core.exceptions import PermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
@@ -10,7 +11,7 @@ from rest_framework import exceptions, status
 from rest_framework.response import Response
 from rest_framework.views import exception_handler
 
-from schools.editing import StaleEdit
+from schools.editing import MissingVersion, StaleEdit
 
 
 def _field_errors(detail) -> dict:
@@ -36,6 +37,11 @@ def handle(exc, context):
                 "current_version": exc.current_version,
             },
             status=status.HTTP_409_CONFLICT,
+        )
+    if isinstance(exc, MissingVersion):
+        return Response(
+            {"code": "version_required", "message": exc.messages[0], "errors": {"version": exc.messages}},
+            status=status.HTTP_428_PRECONDITION_REQUIRED,
         )
     if isinstance(exc, DjangoValidationError):
         errors = exc.message_dict if hasattr(exc, "error_dict") else {}

@@ -12,6 +12,7 @@ from rest_framework.permissions import SAFE_METHODS, IsAuthenticated
 from rest_framework.response import Response
 
 from api.permissions import SiteAccess, membership
+from api.serializers import edit_version
 from schools import permissions
 from schools.actions import governance as actions
 from schools.models import DocumentKind, GovernanceMember, GroupRole, ResponsibilityItem, SchoolDocument
@@ -50,7 +51,7 @@ class MemberIn(serializers.Serializer):
 
 
 class VersionIn(serializers.Serializer):
-    version = serializers.IntegerField()
+    version = edit_version()
 
 
 class MemberEditIn(MemberIn, VersionIn):

@@ -10,7 +10,7 @@ from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 
 from api.permissions import SiteAccess, membership, role_permission
-from api.serializers import ModelSerializer
+from api.serializers import ModelSerializer, edit_version
 from schools import permissions
 from schools.actions import incidents as actions
 from schools.models import (
@@ -79,7 +79,7 @@ class PartyIn(serializers.Serializer):
 
 
 class VersionIn(serializers.Serializer):
-    version = serializers.IntegerField(required=False, allow_null=True, default=None)
+    version = edit_version()
 
 
 class OpenIn(VersionIn):

@@ -5,12 +5,14 @@ from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, serializers, viewsets
 from rest_framework.decorators import action
 from rest_framework.generics import get_object_or_404
-from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
+from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 
 from api.governance import ReadOrManage, _input
+from api.parsers import IfMatchJSONParser
 from api.permissions import membership
+from api.serializers import edit_version
 from schools import permissions
 from schools.actions import activities as activity_actions
 from schools.actions import ledger as ledger_actions
@@ -37,13 +39,13 @@ class HazardIn(serializers.Serializer):
 
 
 class HazardEditIn(HazardIn):
-    version = serializers.IntegerField()
+    version = edit_version()
 
 
 class MoveIn(serializers.Serializer):
     status = serializers.ChoiceField(HazardStatus.choices)
     fixed_on = serializers.DateField(required=False, allow_null=True, default=None)
-    version = serializers.IntegerField(required=False, allow_null=True, default=None)
+    version = edit_version()
 
 
 class VoidIn(serializers.Serializer):
@@ -118,7 +120,7 @@ class ActivityIn(serializers.Serializer):
 
 
 class ActivityEditIn(ActivityIn):
-    version = serializers.IntegerField()
+    version = edit_version()
 
 
 class EvidenceIn(serializers.Serializer):
@@ -131,7 +133,7 @@ class ActivityViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets
     filterset_fields = ["kind"]
     ordering_fields = ["held_on"]
     permission_classes = [IsAuthenticated, ReadOrManage]
-    parser_classes = [JSONParser, MultiPartParser, FormParser]
+    parser_classes = [IfMatchJSONParser, MultiPartParser, FormParser]
 
     def get_queryset(self):
         return _visible(self.request, Activity.objects.prefetch_related("evidence"))

@@ -42,7 +42,8 @@ ERROR_SCHEMA = {
     "properties": {
         "code": {
             "type": "string",
-            "description": "invalid, not_found, not_authenticated, permission_denied, stale, idempotency, …",
+            "description": "invalid, not_found, not_authenticated, permission_denied, stale, "
+            "version_required, idempotency, …",
         },
         "message": {"type": "string", "description": "What went wrong, in the request's language."},
         "errors": {
@@ -72,7 +73,9 @@ ERRORS = {
     "404": "No such object here (or not visible to you), or no such page.",
     "409": "A stale edit (`stale`: the version sent is not the current one), or the same "
     "Idempotency-Key is still being answered.",
-    "422": "This Idempotency-Key was already used for another request.",
+    "415": "The body is not JSON (the public endpoints take JSON only).",
+    "422": "This Idempotency-Key was already used for another request, or with another body.",
+    "428": "An edit without the version it started from (`version_required`): send `version` or If-Match.",
     "429": "Too many requests; try again later.",
 }
 
@@ -94,12 +97,14 @@ def document_shared_responses(result, generator, request, public):
             if method == "post" or parameters or "{" in path:
                 codes.add("404")  # the object named by the path or the body, or the page asked for
             if writes:
-                codes.add("409")
+                codes |= {"409", "428"}
             if method == "post":
                 codes.add("422")
                 parameters.append(IDEMPOTENCY_KEY)
             if is_public:
                 codes.add("429")  # the public endpoints are rate-limited
+                if method == "post":
+                    codes.add("415")  # JSON only: no cross-site form posts
             for code in sorted(codes):
                 operation["responses"].setdefault(
                     code,

@@ -49,3 +49,13 @@ class MembershipSerializer(serializers.ModelSerializer):
     class Meta:
         model = SchoolMembership
         fields = ["username", "full_name", "school", "role", "post", "classes"]
+
+
+def edit_version():
+    """The `version` an edit started from. Optional here so that every door gets the same answer
+    from the action below it: missing → 428 (`version_required`), stale → 409 (`stale`). An
+    `If-Match: "<version>"` header stands in for it (api.parsers)."""
+    return serializers.IntegerField(
+        required=False, allow_null=True, default=None,
+        help_text="The version this edit started from (or send If-Match). Missing: 428; stale: 409.",
+    )  # fmt: skip

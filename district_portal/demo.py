@@ -347,7 +347,12 @@ def seed_phase_reports(schools: list[School]) -> None:
         with tenant_context(school):
             report = reports.start_report(acting_user=admin, phase=phase)
             report = reports.save_draft(
-                acting_user=admin, report=report, figures={}, reasons={}, sections=text
+                expected_version=report.version,
+                acting_user=admin,
+                report=report,
+                figures={},
+                reasons={},
+                sections=text,
             )
             with transaction.atomic():
                 return reports.write_submission(acting_user=admin, report=report, now=moment(day))

@@ -42,3 +42,20 @@ class SecurityHeadersMiddleware:
         response.headers.setdefault("Referrer-Policy", "same-origin")
         response.headers.setdefault("Permissions-Policy", "camera=(), microphone=(), geolocation=()")
         return response
+
+
+class PrivateNoStoreMiddleware:
+    """Every answer to a signed-in user — pages, downloads, API — is `Cache-Control: private,
+    no-store`: pupils' names must not stay in the cache of a shared school computer (or of a proxy)
+    after the user has left it."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        user = getattr(request, "user", None)
+        if user is not None and user.is_authenticated:
+            response["Cache-Control"] = "private, no-store"
+            response.headers.pop("Expires", None)
+        return response

@@ -1,5 +1,7 @@
-"""Editing a record safely: the edit states the version it started from; if someone else saved
-in between, the edit is refused (409 in the API) and nothing is overwritten."""
+"""Editing a record safely: every edit must state the version it started from — one that does not is
+refused (428 in the API, 400 on a page), and if someone else saved in between the edit is refused
+too (409 in the API) and nothing is overwritten. Steps that only add a record under a locked
+parent (a party, a talk, an attachment) or void it with a reason lock with ANY_VERSION."""
 
 from django.core.exceptions import ValidationError
 from django.db import models
@@ -18,15 +20,32 @@ class StaleEdit(ValidationError):
         self.current_version = current_version
 
 
+class MissingVersion(ValidationError):
+    def __init__(self):
+        super().__init__(
+            _(
+                "请同时提交您修改时看到的版本号（version，或 If-Match 头），以免覆盖他人的修改。请刷新页面后重新修改。"
+            ),
+            code="version_required",
+        )
+
+
+# Passed by steps that lock a record without editing what the caller saw of it.
+ANY_VERSION = object()
+
+
 class LockedRecord(ValidationError):
     def __init__(self, message=None):
         super().__init__(message or _("该记录已作废或已锁定，不能修改。"), code="locked")
 
 
-def lock_for_edit(model: type[models.Model], pk, expected_version: int | None):
-    """Fetch the row FOR UPDATE and check the caller's version; call inside a transaction."""
+def lock_for_edit(model: type[models.Model], pk, expected_version):
+    """Fetch the row FOR UPDATE and check the caller's version (required: None or "" is refused
+    with MissingVersion; ANY_VERSION for steps that do not edit it); call inside a transaction."""
     obj = model.objects.select_for_update().get(pk=pk)
-    if expected_version is not None and int(expected_version) != obj.version:
+    if expected_version is None or expected_version == "":
+        raise MissingVersion()
+    if expected_version is not ANY_VERSION and int(expected_version) != obj.version:
         raise StaleEdit(obj.version)
     if getattr(obj, "voided_at", None) is not None:
         raise LockedRecord()

@@ -56,8 +56,7 @@ def submit(slug: str, phase, when: dt.datetime, *, sections=None, figures=None, 
     username = username or f"{slug}_admin"
     with server_clock(when), tenant_context(school(slug)):
         report = reports.start_report(acting_user=user(username), phase=phase)
-        report = reports.save_draft(
-            acting_user=user(username), report=report, figures=figures or {}, reasons=reasons or {},
+        report = reports.save_draft(expected_version=report.version, acting_user=user(username), report=report, figures=figures or {}, reasons=reasons or {},
             sections=sections or {"work": "开展了主题班会和问卷调查。"},
         )  # fmt: skip
         return reports.submit_report(acting_user=user(username), report=report)

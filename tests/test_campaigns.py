@@ -169,11 +169,11 @@ def test_the_api_sets_up_campaigns_and_reports_with_the_same_rules(client_for):
         report = school_api.post(
             "/api/v1/reports/", {"phase": jan.pk}, content_type="application/json"
         ).json()
-        bad = school_api.post(f"/api/v1/reports/{report['id']}/save/", {"figures": {"surveys": "abc"}},
-                              content_type="application/json")  # fmt: skip
+        bad = school_api.post(f"/api/v1/reports/{report['id']}/save/", {"figures": {"surveys": "abc"},
+                              "version": report["version"]}, content_type="application/json")  # fmt: skip
         assert bad.status_code == 400 and "应填写整数" in bad.json()["message"]
-        school_api.post(f"/api/v1/reports/{report['id']}/save/", {"sections": {"work": "开展月度排查。"}},
-                        content_type="application/json")  # fmt: skip
+        school_api.post(f"/api/v1/reports/{report['id']}/save/", {"sections": {"work": "开展月度排查。"},
+                        "version": report["version"]}, content_type="application/json")  # fmt: skip
         done = school_api.post(f"/api/v1/reports/{report['id']}/submit/", {"submitted_at": "2023-01-01T00:00:00Z"},
                                content_type="application/json")  # fmt: skip
         assert done.status_code == 200, done.content

@@ -72,7 +72,12 @@ def test_submit_locks_hashes_chains_and_sends_only_figures_up(phases):
         # Editing a locked report is refused.
         with pytest.raises(ValidationError, match="已提交并锁定"):
             reports.save_draft(
-                acting_user=user("alpha_admin"), report=report, figures={}, reasons={}, sections={}
+                expected_version=report.version,
+                acting_user=user("alpha_admin"),
+                report=report,
+                figures={},
+                reasons={},
+                sections={},
             )
         # Submitting it again is refused with a clear message, and no duplicate row appears.
         with pytest.raises(ValidationError, match="不能重复提交"):
@@ -93,14 +98,14 @@ def test_a_changed_figure_needs_a_reason_and_bad_figures_are_refused(phases):
             ("", "应填写整数"),
         ):
             with pytest.raises(ValidationError, match=message) as error:
-                reports.save_draft(acting_user=user("alpha_admin"), report=report, figures={"surveys": raw},
+                reports.save_draft(expected_version=report.version, acting_user=user("alpha_admin"), report=report, figures={"surveys": raw},
                                    reasons={"surveys": "补录"}, sections={})  # fmt: skip
             assert "figure_surveys" in error.value.message_dict
         with pytest.raises(ValidationError, match="请说明修改原因") as error:
-            reports.save_draft(acting_user=user("alpha_admin"), report=report, figures={"surveys": "2"},
+            reports.save_draft(expected_version=report.version, acting_user=user("alpha_admin"), report=report, figures={"surveys": "2"},
                                reasons={}, sections={})  # fmt: skip
         assert "reason_surveys" in error.value.message_dict
-        report = reports.save_draft(acting_user=user("alpha_admin"), report=report, figures={"surveys": "2"},
+        report = reports.save_draft(expected_version=report.version, acting_user=user("alpha_admin"), report=report, figures={"surveys": "2"},
                                     reasons={"surveys": "纸质问卷未录入系统"}, sections={"work": "已开展排查。"})  # fmt: skip
         assert report.figures["surveys"] == 2 and report.overrides == {"surveys": "纸质问卷未录入系统"}
         submission = reports.submit_report(acting_user=user("alpha_admin"), report=report)

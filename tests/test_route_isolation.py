@@ -26,7 +26,8 @@ MEMBERS = {"alpha_admin", "alpha_head_teacher", "alpha_moral", "alpha_counsellor
 WITH_INSPECTOR = MEMBERS | {"inspector_alpha"}
 HANDLERS = {"alpha_admin", "alpha_moral"}  # admin, 政教 (and committee members, none here)
 CARE = {"alpha_admin", "alpha_head_teacher"}  # the sample entry is in the head teacher's class
-INCIDENT_READERS = HANDLERS | {"alpha_counsellor"}  # the sample's parties are not in 三年级1班
+# The sample's parties are not in 三年级1班, and no counsellor is assigned to support them.
+INCIDENT_READERS = HANDLERS
 DISTRICT = {"bureau_staff", "bureau_admin", "inspector_alpha"}
 
 # url name → who gets in. Routes under the admin namespace are covered by ADMIN_RULE.

@@ -71,7 +71,7 @@ def test_errors_have_one_shape_and_an_illegal_step_changes_nothing(api):
     admin = api("alpha_admin")
     iid = admin.api_post("incidents/", {"source": "teacher", "occurred_at": ago(1), "place": "走廊",
                                         "summary": "推搡"}).json()["id"]  # fmt: skip
-    response = admin.api_post(f"incidents/{iid}/close/", {"closing_summary": "x"})
+    response = admin.api_post(f"incidents/{iid}/close/", {"closing_summary": "x", "version": 1})
     assert response.status_code == 400
     body = response.json()
     assert body["code"] == "invalid" and "不能直接进入" in body["message"]
@@ -81,7 +81,7 @@ def test_errors_have_one_shape_and_an_illegal_step_changes_nothing(api):
     assert missing.status_code == 400
     assert set(missing.json()["errors"]) >= {"occurred_at", "place", "summary"}
 
-    wrong_type = admin.api_post(f"incidents/{iid}/open/", {"opened_on": "not-a-date"})
+    wrong_type = admin.api_post(f"incidents/{iid}/open/", {"opened_on": "not-a-date", "version": 1})
     assert wrong_type.status_code == 400 and "opened_on" in wrong_type.json()["errors"]
 
 

@@ -32,10 +32,16 @@ def test_a_hazard_moves_through_its_statuses_and_refuses_bad_input(admin, client
     created = admin.json_post("ledger/", hazard())
     assert created.status_code == 201
     hid = created.json()["id"]
-    skipped = admin.json_post(f"ledger/{hid}/move/", {"status": "verified"})
+
+    def version():
+        return admin.get(f"/api/v1/ledger/{hid}/").json()["version"]
+
+    skipped = admin.json_post(f"ledger/{hid}/move/", {"status": "verified", "version": version()})
     assert skipped.status_code == 400
-    assert admin.json_post(f"ledger/{hid}/move/", {"status": "rectifying"}).json()["status"] == "rectifying"
-    fixed = admin.json_post(f"ledger/{hid}/move/", {"status": "fixed", "fixed_on": TODAY.isoformat()})
+    moved = admin.json_post(f"ledger/{hid}/move/", {"status": "rectifying", "version": version()})
+    assert moved.json()["status"] == "rectifying"
+    fixed = admin.json_post(f"ledger/{hid}/move/", {"status": "fixed", "fixed_on": TODAY.isoformat(),
+                                                    "version": version()})  # fmt: skip
     assert fixed.status_code == 200 and fixed.json()["status"] == "fixed"
     assert (
         client_for("alpha_gate", "alpha").post(f"/api/v1/ledger/{hid}/void/", {"reason": "x"}).status_code

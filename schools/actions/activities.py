@@ -12,7 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from schools import audit
-from schools.editing import apply_edit, lock_for_edit
+from schools.editing import ANY_VERSION, apply_edit, lock_for_edit
 from schools.models import Activity, ActivityEvidence
 
 EDITABLE_FIELDS = ("held_on", "kind", "title", "audience", "participants", "notes")
@@ -104,7 +104,7 @@ def edit_activity(*, acting_user, activity: Activity, expected_version: int | No
 
 @transaction.atomic(durable=True)
 def void_activity(*, acting_user, activity: Activity, reason: str) -> Activity:
-    activity = lock_for_edit(Activity, activity.pk, None)
+    activity = lock_for_edit(Activity, activity.pk, ANY_VERSION)
     reason = (reason or "").strip()
     if not reason:
         raise ValidationError({"voided_reason": _("作废必须说明原因。")})
@@ -118,7 +118,7 @@ def void_activity(*, acting_user, activity: Activity, reason: str) -> Activity:
 
 @transaction.atomic(durable=True)
 def add_evidence(*, acting_user, activity: Activity, upload) -> ActivityEvidence:
-    activity = lock_for_edit(Activity, activity.pk, None)  # a void activity takes no more evidence
+    activity = lock_for_edit(Activity, activity.pk, ANY_VERSION)  # a void activity takes no more evidence
     check_evidence(upload)
     evidence = ActivityEvidence(
         activity=activity,

@@ -10,7 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from schools import audit
-from schools.editing import LockedRecord, apply_edit, lock_for_edit
+from schools.editing import ANY_VERSION, LockedRecord, apply_edit, lock_for_edit
 from schools.models import CareEntry, CareTalk, WarningSign
 
 
@@ -39,7 +39,7 @@ def _check_student(student_name: str, grade: str, class_name: str) -> dict:
     return values
 
 
-def _open(entry: CareEntry, expected_version=None) -> CareEntry:
+def _open(entry: CareEntry, expected_version=ANY_VERSION) -> CareEntry:
     entry = lock_for_edit(CareEntry, entry.pk, expected_version)
     if entry.closed_on is not None:
         raise LockedRecord(
@@ -127,7 +127,7 @@ def close_entry(*, acting_user, entry: CareEntry, closed_on: dt.date, expected_v
 @transaction.atomic(durable=True)
 def void_entry(*, acting_user, entry: CareEntry, reason: str) -> CareEntry:
     """A mistaken entry is voided with a reason; it stays visible to admins."""
-    entry = lock_for_edit(CareEntry, entry.pk, None)
+    entry = lock_for_edit(CareEntry, entry.pk, ANY_VERSION)
     if not (reason or "").strip():
         raise ValidationError({"voided_reason": _("作废必须说明原因。")})
     entry.voided_reason, entry.voided_at = reason.strip(), timezone.now()

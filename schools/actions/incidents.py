@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 
 from oversight.models import DistrictSettings
 from schools import audit
-from schools.editing import lock_for_edit
+from schools.editing import ANY_VERSION, lock_for_edit
 from schools.models import (
     AppealStatus,
     Determination,
@@ -53,7 +53,7 @@ def _move(incident: Incident, target: str, *, acting_user, extra: dict | None = 
     audit.record(actor=acting_user, action=f"incident.{target}", obj=incident, changes=changes)
 
 
-def _locked(incident, expected_version=None) -> Incident:
+def _locked(incident, expected_version=ANY_VERSION) -> Incident:
     return lock_for_edit(Incident, incident.pk, expected_version)
 
 
@@ -328,7 +328,7 @@ def file_appeal(
 def decide_appeal(
     *, acting_user, appeal: DeterminationAppeal, status: str, outcome: str
 ) -> DeterminationAppeal:
-    appeal = lock_for_edit(DeterminationAppeal, appeal.pk, None)
+    appeal = lock_for_edit(DeterminationAppeal, appeal.pk, ANY_VERSION)
     if appeal.status != AppealStatus.PENDING:
         raise ValidationError(_("该申诉已经答复。"))
     if status not in (AppealStatus.UPHELD, AppealStatus.CHANGED) or not outcome.strip():

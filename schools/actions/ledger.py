@@ -9,7 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from schools import audit
-from schools.editing import apply_edit, lock_for_edit
+from schools.editing import ANY_VERSION, apply_edit, lock_for_edit
 from schools.models import Hazard, HazardStatus
 from schools.workflows.hazard import check_transition
 
@@ -80,7 +80,7 @@ def move_hazard_status(
 
 @transaction.atomic(durable=True)
 def void_hazard(*, acting_user, hazard: Hazard, reason: str) -> Hazard:
-    hazard = lock_for_edit(Hazard, hazard.pk, None)
+    hazard = lock_for_edit(Hazard, hazard.pk, ANY_VERSION)
     reason = (reason or "").strip()
     if not reason:
         raise ValidationError({"voided_reason": _("作废必须说明原因。")})

@@ -20,7 +20,7 @@ from oversight.models import GENESIS_HASH, Phase, PhaseSubmission, SubmissionSta
 from oversight.progress import effective_due, extension_for, is_exempt
 from oversight.reporting import FIGURES, parse_figure
 from schools import audit
-from schools.editing import LockedRecord, lock_for_edit
+from schools.editing import ANY_VERSION, LockedRecord, lock_for_edit
 from schools.models import (
     Activity,
     ActivityKind,
@@ -193,7 +193,7 @@ def save_draft(
 
 @transaction.atomic(durable=True)
 def add_attachment(*, acting_user, report: PhaseReport, upload) -> PhaseReportAttachment:
-    report = lock_for_edit(PhaseReport, report.pk, None)
+    report = lock_for_edit(PhaseReport, report.pk, ANY_VERSION)
     if report.is_locked:
         raise LockedRecord(_("报告已提交并锁定，不能再添加附件。"))
     check_upload(upload)

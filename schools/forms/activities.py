@@ -29,7 +29,7 @@ class ActivityForm(BootstrapForm):
 
 
 class EditActivityForm(ActivityForm, VersionedForm):
-    version = forms.IntegerField(widget=forms.HiddenInput)
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
 
 
 class EvidenceForm(BootstrapForm):

@@ -22,7 +22,7 @@ class HazardForm(BootstrapForm):
 
 
 class EditHazardForm(HazardForm, VersionedForm):
-    version = forms.IntegerField(widget=forms.HiddenInput)
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
 
 
 class MoveHazardForm(VersionedForm):
