@@ -134,12 +134,27 @@ def report_submit(request, pk):
         actions.submit_report(acting_user=request.user, report=report)
     except ValidationError as error:
         report.refresh_from_db()
-        form = ReportForm(phase=Phase.objects.get(pk=report.phase_id), report=report)
+        form = _bound_form(report)
         add_errors(form, error)
         return render(
             request, "schools/reports/detail.html", _context(request, report, form=form), status=400
         )
     return redirect("report-detail", pk=pk)
+
+
+def _bound_form(report):
+    """The report's form bound to what is saved, so a refusal can sit beside the field it is about
+    (an unbound form has no error list to add to)."""
+    phase = Phase.objects.get(pk=report.phase_id)
+    data = {"version": report.version}
+    for key in phase.figure_keys():
+        data[f"figure_{key}"] = report.figures.get(key, report.prefilled.get(key, 0))
+        data[f"reason_{key}"] = report.overrides.get(key, "")
+    for section in phase.sections():
+        data[f"section_{section['key']}"] = report.sections.get(section["key"], "")
+    form = ReportForm(data, phase=phase, report=report)
+    form.is_valid()
+    return form
 
 
 @requires(permissions.can_manage_records)
