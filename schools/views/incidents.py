@@ -18,7 +18,7 @@ from schools.models import (
     PartyRole,
 )
 from schools.views.common import add_errors, requires, step_views
-from schools.workflows.incident import allowed_next
+from schools.workflows.incident import allowed_next, closing_checklist
 from tenants.access import break_glass_view
 
 
@@ -62,6 +62,12 @@ def _context(request, incident, bound=None):
     membership = request.membership
     parties = list(incident.parties.filter(voided_at__isnull=True))
     can_parties = permissions.can_see_parties(membership, incident)
+    for party in parties:
+        party.edit_form = forms.PartyEditForm(
+            initial={"party": party.pk, "grade": party.grade, "class_name": party.class_name,
+                     "family_notified_at": party.family_notified_at, "version": party.version},
+            auto_id=f"party{party.pk}_%s",
+        )  # fmt: skip
     context = {
         "incident": incident,
         "can_handle": permissions.handles_incidents(membership),
@@ -74,6 +80,7 @@ def _context(request, incident, bound=None):
         "appeals": incident.appeals.all(),
         "history": audit.history(incident)[:50],
         "next_stages": allowed_next(incident.stage),
+        "closing_checklist": closing_checklist(incident),
         "today": timezone.localdate(),
         "now": timezone.now(),
         "forms": {
@@ -97,6 +104,10 @@ def _context(request, incident, bound=None):
     if bound:
         name, form = bound
         context["forms"][name] = form
+        if name == "edit_party":
+            for party in parties:
+                if str(party.pk) == form.data.get("party"):
+                    party.edit_form = form
         context["failed_form"] = name
         # The form may sit in a card this stage does not show, so its messages also go on top.
         context["failed_errors"] = [message for messages in form.errors.values() for message in messages]
@@ -237,9 +248,18 @@ close = _step(
     "close",
     forms.CloseForm,
     lambda r, i, d: actions.close(
-        acting_user=r.user, incident=i, closing_summary=d["closing_summary"], expected_version=_version(d)
+        acting_user=r.user, incident=i, closing_summary=d["closing_summary"],
+        follow_up_waiver=d["follow_up_waiver"], expected_version=_version(d),
     ),
-)
+)  # fmt: skip
+edit_party = _step(
+    "edit_party",
+    forms.PartyEditForm,
+    lambda r, i, d: actions.edit_party(
+        acting_user=r.user, party=_party(i, d["party"]), grade=d["grade"], class_name=d["class_name"],
+        family_notified_at=d["family_notified_at"], expected_version=_version(d),
+    ),
+)  # fmt: skip
 void = _step(
     "void",
     forms.VoidForm,
