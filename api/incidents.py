@@ -13,7 +13,6 @@ from api.permissions import SiteAccess, membership, role_permission
 from api.serializers import ModelSerializer
 from schools import permissions
 from schools.actions import incidents as actions
-from schools.workflows.incident import closing_checklist
 from schools.models import (
     AppealStatus,
     BullyingKind,
@@ -28,6 +27,7 @@ from schools.models import (
     PartyRole,
     SupportKind,
 )
+from schools.workflows.incident import closing_checklist
 
 
 class PartySerializer(ModelSerializer):
