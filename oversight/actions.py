@@ -26,6 +26,7 @@ from oversight.models import (
 from oversight.reporting import default_template
 from tenants import audit
 from tenants.models import School, SchoolMembership
+from tenants.retry import retry_on_deadlock
 from tenants.roles import SchoolRole
 
 
@@ -69,8 +70,10 @@ def _new_phase(*, campaign, name, starts_on, ends_on, report_due_on, goals="", g
     return phase
 
 
+@retry_on_deadlock
 @transaction.atomic(durable=True)
 def add_phase(*, acting_user, campaign: Campaign, **fields) -> Phase:
+    progress_rollup.lock()  # before any row lock: see progress_rollup.PROGRESS_LOCK
     campaign = Campaign.objects.select_for_update().get(pk=campaign.pk)
     phase = _new_phase(campaign=campaign, **fields)
     progress_rollup.refresh_campaign(campaign)
@@ -90,6 +93,7 @@ def next_month(day: dt.date) -> dt.date:
     return (month_end(day) + dt.timedelta(days=1)).replace(day=1)
 
 
+@retry_on_deadlock
 @transaction.atomic(durable=True)
 def generate_monthly_phases(
     *, acting_user, campaign: Campaign, first_month: dt.date, months: int, due_day: int = 10,
@@ -100,6 +104,7 @@ def generate_monthly_phases(
         raise ValidationError({"months": _("月数应在 1 到 24 之间。")})
     if not 1 <= due_day <= 28:
         raise ValidationError({"due_day": _("截止日应在每月 1 日到 28 日之间。")})
+    progress_rollup.lock()  # before any row lock: see progress_rollup.PROGRESS_LOCK
     campaign = Campaign.objects.select_for_update().get(pk=campaign.pk)
     month = first_month.replace(day=1)
     phases = []
@@ -125,10 +130,12 @@ def _school_in_scope(phase: Phase, school: School) -> None:
         raise ValidationError({"school": _("该校不在此专项行动的范围内。")})
 
 
+@retry_on_deadlock
 @transaction.atomic(durable=True)
 def grant_extension(
     *, acting_user, phase: Phase, school: School, due_on: dt.date, reason: str
 ) -> PhaseExtension:
+    progress_rollup.lock()  # before any row lock: see progress_rollup.PROGRESS_LOCK
     phase = Phase.objects.select_related("campaign").get(pk=phase.pk)
     _school_in_scope(phase, school)
     errors = {}
@@ -151,8 +158,10 @@ def grant_extension(
     return extension
 
 
+@retry_on_deadlock
 @transaction.atomic(durable=True)
 def grant_exemption(*, acting_user, phase: Phase, school: School, reason: str) -> PhaseExemption:
+    progress_rollup.lock()  # before any row lock: see progress_rollup.PROGRESS_LOCK
     phase = Phase.objects.select_related("campaign").get(pk=phase.pk)
     _school_in_scope(phase, school)
     if not reason.strip():
@@ -171,6 +180,7 @@ def grant_exemption(*, acting_user, phase: Phase, school: School, reason: str) -
 
 
 def _locked_submission(submission: PhaseSubmission) -> PhaseSubmission:
+    progress_rollup.lock()  # before the row lock: see progress_rollup.PROGRESS_LOCK
     submission = (
         PhaseSubmission.objects.select_for_update().select_related("school", "phase").get(pk=submission.pk)
     )
@@ -188,6 +198,7 @@ def _locked_submission(submission: PhaseSubmission) -> PhaseSubmission:
     return submission
 
 
+@retry_on_deadlock
 @transaction.atomic(durable=True)
 def accept_submission(*, acting_user, submission: PhaseSubmission, comment: str = "") -> PhaseSubmission:
     submission = _locked_submission(submission)
@@ -208,6 +219,7 @@ def accept_submission(*, acting_user, submission: PhaseSubmission, comment: str 
     return submission
 
 
+@retry_on_deadlock
 @transaction.atomic(durable=True)
 def return_submission(*, acting_user, submission: PhaseSubmission, comment: str) -> PhaseSubmission:
     if not (comment or "").strip():

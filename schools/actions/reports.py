@@ -34,6 +34,7 @@ from schools.models import (
 )
 from schools.uploads import check_upload
 from tenants import audit as district_audit
+from tenants.retry import retry_on_deadlock
 
 CHAIN_LOCK = 4_040_404  # advisory-lock namespace: one submission at a time per school chain
 
@@ -214,6 +215,7 @@ def add_attachment(*, acting_user, report: PhaseReport, upload) -> PhaseReportAt
     return attachment
 
 
+@retry_on_deadlock
 @transaction.atomic(durable=True)
 def submit_report(*, acting_user, report: PhaseReport) -> PhaseSubmission:
     """Lock the report, hash it into the school's chain and send its de-identified summary up.
@@ -224,6 +226,7 @@ def submit_report(*, acting_user, report: PhaseReport) -> PhaseSubmission:
 def write_submission(*, acting_user, report: PhaseReport, now: dt.datetime) -> PhaseSubmission:
     """The write behind submit_report (the demo seeds history through it with past times)."""
     school = _school()
+    progress_rollup.lock()  # first, before any row lock (see progress_rollup.PROGRESS_LOCK)
     report = PhaseReport.objects.select_for_update().filter(pk=report.pk).first()
     if report is None:
         raise ValidationError(_("未找到该报告。"))
