@@ -25,9 +25,9 @@ from tenants.models import School
 class PhaseSerializer(serializers.ModelSerializer):
     class Meta:
         model = Phase
-        fields = ["id", "campaign", "order", "name", "goals", "starts_on", "ends_on", "report_due_on", "grace_days",
-                  "accepts_until", "report_template"]  # fmt: skip
-        read_only_fields = ["campaign", "order"]
+        fields = ["id", "campaign", "order", "name", "period", "goals", "starts_on", "ends_on", "report_due_on",
+                  "grace_days", "accepts_until", "report_template"]  # fmt: skip
+        read_only_fields = ["campaign", "order", "period"]
 
 
 class CampaignSerializer(serializers.ModelSerializer):
@@ -68,6 +68,29 @@ class MonthlyIn(serializers.Serializer):
     months = serializers.IntegerField(min_value=1, max_value=24)
     due_day = serializers.IntegerField(min_value=1, max_value=28, default=10)
     grace_days = serializers.IntegerField(min_value=0, max_value=30, default=0)
+    accepts_days_after_due = serializers.IntegerField(
+        min_value=0, max_value=60, default=0,
+        help_text="days after each month's due date that late reports are still accepted (0: extension only)",
+    )  # fmt: skip
+    goals = serializers.CharField(required=False, allow_blank=True, default="")
+    report_template = serializers.JSONField(required=False, default=None)
+
+    def validate_report_template(self, value):
+        if value is not None:
+            check_template(value)
+        return value
+
+
+class PhaseCorrectIn(serializers.Serializer):
+    """PUT: every field; PATCH: only those that change."""
+
+    name = serializers.CharField(max_length=100)
+    goals = serializers.CharField(allow_blank=True)
+    starts_on = serializers.DateField()
+    ends_on = serializers.DateField()
+    report_due_on = serializers.DateField()
+    grace_days = serializers.IntegerField(min_value=0, max_value=60)
+    accepts_until = serializers.DateField(allow_null=True)
 
 
 # The schema of the progress answer (campaign_progress, as the view lays it out).
@@ -288,7 +311,9 @@ class GrantSerializer(serializers.Serializer):
     granted_at = serializers.DateTimeField()
 
 
-class PhaseViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+class PhaseViewSet(
+    mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.UpdateModelMixin, viewsets.GenericViewSet
+):
     """Phases of every campaign; bureau staff grant a school an extension or an exemption here,
     counted apart from late and missing reports."""
 
@@ -298,10 +323,27 @@ class PhaseViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Ge
     queryset = Phase.objects.select_related("campaign")
     filterset_fields = ["campaign"]
 
-    def _input(self, serializer_class) -> dict:
-        data = serializer_class(data=self.request.data)
+    def _input(self, serializer_class, partial=False) -> dict:
+        data = serializer_class(data=self.request.data, partial=partial)
         data.is_valid(raise_exception=True)
         return dict(data.validated_data)
+
+    def _correct(self, request, partial):
+        phase = self.get_object()
+        values = self._input(PhaseCorrectIn, partial=partial)
+        if phase.period and not partial and values.get("name") in (phase.name, phase.title):
+            values.pop("name")  # a PUT of what GET answered, for a phase named after its month
+        phase = district.correct_phase(acting_user=request.user, phase=phase, **values)
+        return Response(PhaseSerializer(phase).data)
+
+    @extend_schema(request=PhaseCorrectIn, responses={200: PhaseSerializer})
+    def update(self, request, pk=None):
+        """Correct a phase (audited; once schools have submitted, never turning an on-time report late)."""
+        return self._correct(request, partial=False)
+
+    @extend_schema(request=PhaseCorrectIn, responses={200: PhaseSerializer})
+    def partial_update(self, request, pk=None):
+        return self._correct(request, partial=True)
 
     @extend_schema(request=ExtensionIn, responses={201: GrantSerializer})
     @action(detail=True, methods=["post"])

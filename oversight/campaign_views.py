@@ -3,11 +3,13 @@ watch their progress (matrix, heatmap, rates), review reports, export to XLSX.""
 
 import json
 
+from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.http import content_disposition_header
+from django.utils.translation import gettext as _
 
 from oversight import actions, forms
 from oversight.exports import XLSX, campaign_xlsx
@@ -124,6 +126,7 @@ def phase_detail(request, pk, bound=None):
         "extensions": phase.extensions.select_related("school", "granted_by"),
         "exemptions": phase.exemptions.select_related("school", "granted_by"),
         "extension_form": forms.ExtensionForm(), "exemption_form": forms.ExemptionForm(),
+        "correct_form": forms.PhaseCorrectForm.for_phase(phase),
         "figure_labels": [FIGURES[k] for k in phase.figure_keys()],
     }  # fmt: skip
     if bound:
@@ -154,6 +157,28 @@ phase_extend = _phase_step(
     "extension_form", forms.ExtensionForm,
     lambda r, p, d: actions.grant_extension(acting_user=r.user, phase=p, **d),
 )  # fmt: skip
+
+
+@bureau_view
+def phase_correct(request, pk):
+    phase = get_object_or_404(Phase, pk=pk)
+    if request.method != "POST":
+        return redirect("phase-detail", pk=pk)
+    form = forms.PhaseCorrectForm.for_phase(phase, request.POST)
+    if form.is_valid():
+        values = dict(form.cleaned_data)
+        if "name" in values and not values["name"].strip():
+            values.pop("name")
+        try:
+            actions.correct_phase(acting_user=request.user, phase=phase, **values)
+        except ValidationError as error:
+            add_errors(form, error)
+        else:
+            messages.success(request, _("阶段已更正。"))
+            return redirect("phase-detail", pk=pk)
+    return phase_detail(request, pk, bound=("correct_form", form))
+
+
 phase_exempt = _phase_step(
     "exemption_form", forms.ExemptionForm,
     lambda r, p, d: actions.grant_exemption(acting_user=r.user, phase=p, **d),
