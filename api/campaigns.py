@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, serializers, viewsets
 from rest_framework.decorators import action
+from rest_framework.exceptions import NotFound
 from rest_framework.generics import get_object_or_404
 from rest_framework.permissions import BasePermission, IsAuthenticated
 from rest_framework.response import Response
@@ -289,6 +290,77 @@ class ReportViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.G
         report = get_object_or_404(PhaseReport, pk=submission.report_id)
         return Response({"report": ReportSerializer(report).data, "submission": SubmissionSerializer(submission).data,
                          "school": connection.tenant.pk})  # fmt: skip
+
+
+class SchoolPhaseSerializer(serializers.Serializer):
+    id = serializers.IntegerField(source="phase.pk")
+    campaign = serializers.IntegerField(source="phase.campaign_id")
+    campaign_name = serializers.CharField(source="phase.campaign.name")
+    name = serializers.CharField(source="phase.name")
+    period = serializers.CharField(source="phase.period")
+    starts_on = serializers.DateField(source="phase.starts_on")
+    ends_on = serializers.DateField(source="phase.ends_on")
+    report_due_on = serializers.DateField(source="phase.report_due_on")
+    grace_days = serializers.IntegerField(source="phase.grace_days")
+    accepts_until = serializers.DateField(source="phase.accepts_until", allow_null=True)
+    due_on = serializers.DateField(
+        source="cell.due_on", help_text="this school's last on-time day (extension, grace)"
+    )
+    extended = serializers.BooleanField(source="cell.extended")
+    state = serializers.CharField(
+        source="cell.state", help_text="pending, on_time, late, missing or exempted"
+    )
+    state_label = serializers.CharField(source="cell.label")
+    status = serializers.CharField(
+        source="cell.status", help_text="review state of the latest version; empty before any"
+    )
+    version = serializers.IntegerField(
+        source="cell.version", help_text="latest submitted version; 0 before any"
+    )
+    submitted_at = serializers.DateTimeField(source="cell.submitted_at", allow_null=True)
+    open = serializers.SerializerMethodField(help_text="whether a first report is accepted today")
+    closed_reason = serializers.CharField(help_text="why not, when it is not")
+    report = serializers.SerializerMethodField(
+        help_text="this school's latest report for the phase (draft or submitted)"
+    )
+
+    def get_open(self, row) -> bool:
+        return not row.closed_reason and not row.exempt
+
+    def get_report(self, row) -> int | None:
+        return self.context["reports"].get(row.phase.pk)
+
+
+class SchoolPhaseViewSet(viewsets.ViewSet):
+    """The phases of the campaigns that include this school, each with the state of its report.
+    Read-only: reports are started, saved and submitted under /reports/."""
+
+    serializer_class = SchoolPhaseSerializer
+
+    def get_permissions(self):
+        return [IsAuthenticated(), SiteAccess(), Manager()]
+
+    def _rows(self):
+        from oversight.selectors import school_phases
+
+        return school_phases(connection.tenant)
+
+    def _context(self):
+        latest = {}
+        for phase_id, pk in PhaseReport.objects.order_by("number").values_list("phase_id", "pk"):
+            latest[phase_id] = pk
+        return {"reports": latest}
+
+    @extend_schema(responses={200: SchoolPhaseSerializer(many=True)})
+    def list(self, request):
+        return Response(SchoolPhaseSerializer(self._rows(), many=True, context=self._context()).data)
+
+    @extend_schema(responses={200: SchoolPhaseSerializer})
+    def retrieve(self, request, pk=None):
+        row = next((r for r in self._rows() if str(r.phase.pk) == str(pk)), None)
+        if row is None:
+            raise NotFound(_("本校不在该阶段所属专项行动的范围内，或该阶段不存在。"))
+        return Response(SchoolPhaseSerializer(row, context=self._context()).data)
 
 
 class ExtensionIn(serializers.Serializer):

@@ -72,6 +72,19 @@ class Campaign(models.Model):
     def includes(self, school) -> bool:
         return self.schools_in_scope().filter(pk=school.pk).exists()
 
+    @classmethod
+    def including(cls, school):
+        """The campaigns whose scope includes `school` (the same rule as schools_in_scope, in one query)."""
+        from tenants.models import SchoolStatus
+
+        if school is None or school.status != SchoolStatus.ACTIVE or school.schema_name == "public":
+            return cls.objects.none()
+        return cls.objects.filter(
+            Q(scope=CampaignScope.ALL)
+            | Q(scope=CampaignScope.CHOSEN, schools=school)
+            | Q(scope=CampaignScope.KINDS, kinds__contains=[school.kind])
+        ).distinct()
+
 
 class PhasePeriod(models.TextChoices):
     NONE = "", _("自定阶段")

@@ -27,7 +27,9 @@ DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 
 
 def _phases_for_school(school):
-    campaigns = [c for c in Campaign.objects.prefetch_related("phases") if c.includes(school)]
+    campaigns = Campaign.objects.filter(pk__in=Campaign.including(school).values("pk")).prefetch_related(
+        "phases"
+    )
     return [(campaign, list(campaign.phases.order_by("order"))) for campaign in campaigns]
 
 
@@ -39,12 +41,18 @@ def report_list(request):
         reports[report.phase_id] = report  # the latest version per phase
     submissions = {s.phase_id: s for s in PhaseSubmission.objects.filter(school=school).order_by("version")}
     rows = []
+    today = timezone.localdate()
     for campaign, phases in _phases_for_school(school):
         for phase in phases:
+            try:
+                actions.check_window(phase, school, today)
+                closed = ""
+            except ValidationError as error:
+                closed = error.messages[0]
             rows.append({
                 "campaign": campaign, "phase": phase, "report": reports.get(phase.pk),
                 "submission": submissions.get(phase.pk), "exempt": is_exempt(phase, school),
-                "due": effective_due(phase, extension_for(phase, school)),
+                "due": effective_due(phase, extension_for(phase, school)), "closed": closed,
             })  # fmt: skip
     return render(request, "schools/reports/list.html", {"rows": rows, "today": timezone.localdate()})
 
