@@ -153,7 +153,7 @@ def test_an_incident_in_the_future_is_refused(admin, alpha):
     response = record(
         admin, occurred_at=(timezone.localtime() + dt.timedelta(days=2)).strftime("%Y-%m-%dT%H:%M")
     )
-    assert response.status_code == 200
+    assert response.status_code == 400  # refused, shown again with the reason
     assert "发生时间不能晚于现在" in response.content.decode()
     with tenant_context(alpha):
         assert Incident.objects.count() == count

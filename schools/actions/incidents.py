@@ -25,6 +25,7 @@ from schools.models import (
     SupportSession,
     Tip,
 )
+from schools.models.base import check_record_date
 from schools.workflows.incident import check_closable, check_transition
 
 
@@ -72,8 +73,7 @@ def create_incident(
     tip: Tip | None = None,
 ) -> Incident:  # fmt: skip
     """The write behind record_incident, for actions that open an incident inside their own transaction."""
-    if occurred_at > timezone.now():
-        raise ValidationError({"occurred_at": _("发生时间不能晚于现在。")})
+    check_record_date("occurred_at", occurred_at, _("发生时间"))
     if tip is not None and Incident.objects.filter(tip=tip).exists():
         raise ValidationError(_("该举报已经转为事件，不能重复登记。"))
     incident = Incident(

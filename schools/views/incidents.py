@@ -55,7 +55,9 @@ def incident_new(request):
             add_errors(form, error)
         else:
             return redirect("incident-detail", pk=incident.pk)
-    return render(request, "schools/incidents/new.html", {"form": form})
+    # A refused form comes back with its messages and 400, like the API.
+    status = 400 if request.method == "POST" else 200
+    return render(request, "schools/incidents/new.html", {"form": form}, status=status)
 
 
 def _context(request, incident, bound=None):
