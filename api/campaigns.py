@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, serializers, viewsets
 from rest_framework.decorators import action
+from rest_framework.exceptions import NotFound
 from rest_framework.generics import get_object_or_404
 from rest_framework.permissions import BasePermission, IsAuthenticated
 from rest_framework.response import Response
@@ -28,9 +29,9 @@ from tenants.models import School
 class PhaseSerializer(serializers.ModelSerializer):
     class Meta:
         model = Phase
-        fields = ["id", "campaign", "order", "name", "goals", "starts_on", "ends_on", "report_due_on", "grace_days",
-                  "accepts_until", "report_template"]  # fmt: skip
-        read_only_fields = ["campaign", "order"]
+        fields = ["id", "campaign", "order", "name", "period", "goals", "starts_on", "ends_on", "report_due_on",
+                  "grace_days", "accepts_until", "report_template"]  # fmt: skip
+        read_only_fields = ["campaign", "order", "period"]
 
 
 class CampaignSerializer(serializers.ModelSerializer):
@@ -79,6 +80,29 @@ class MonthlyIn(serializers.Serializer):
     months = serializers.IntegerField(min_value=1, max_value=24)
     due_day = serializers.IntegerField(min_value=1, max_value=28, default=10)
     grace_days = serializers.IntegerField(min_value=0, max_value=30, default=0)
+    accepts_days_after_due = serializers.IntegerField(
+        min_value=0, max_value=60, default=0,
+        help_text="days after each month's due date that late reports are still accepted (0: extension only)",
+    )  # fmt: skip
+    goals = serializers.CharField(required=False, allow_blank=True, default="")
+    report_template = serializers.JSONField(required=False, default=None)
+
+    def validate_report_template(self, value):
+        if value is not None:
+            check_template(value)
+        return value
+
+
+class PhaseCorrectIn(serializers.Serializer):
+    """PUT: every field; PATCH: only those that change."""
+
+    name = serializers.CharField(max_length=100)
+    goals = serializers.CharField(allow_blank=True)
+    starts_on = serializers.DateField()
+    ends_on = serializers.DateField()
+    report_due_on = serializers.DateField()
+    grace_days = serializers.IntegerField(min_value=0, max_value=60)
+    accepts_until = serializers.DateField(allow_null=True)
 
 
 # The schema of the progress answer (campaign_progress, as the view lays it out).
@@ -282,6 +306,77 @@ class ReportViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.G
                          "school": connection.tenant.pk})  # fmt: skip
 
 
+class SchoolPhaseSerializer(serializers.Serializer):
+    id = serializers.IntegerField(source="phase.pk")
+    campaign = serializers.IntegerField(source="phase.campaign_id")
+    campaign_name = serializers.CharField(source="phase.campaign.name")
+    name = serializers.CharField(source="phase.name")
+    period = serializers.CharField(source="phase.period")
+    starts_on = serializers.DateField(source="phase.starts_on")
+    ends_on = serializers.DateField(source="phase.ends_on")
+    report_due_on = serializers.DateField(source="phase.report_due_on")
+    grace_days = serializers.IntegerField(source="phase.grace_days")
+    accepts_until = serializers.DateField(source="phase.accepts_until", allow_null=True)
+    due_on = serializers.DateField(
+        source="cell.due_on", help_text="this school's last on-time day (extension, grace)"
+    )
+    extended = serializers.BooleanField(source="cell.extended")
+    state = serializers.CharField(
+        source="cell.state", help_text="pending, on_time, late, missing or exempted"
+    )
+    state_label = serializers.CharField(source="cell.label")
+    status = serializers.CharField(
+        source="cell.status", help_text="review state of the latest version; empty before any"
+    )
+    version = serializers.IntegerField(
+        source="cell.version", help_text="latest submitted version; 0 before any"
+    )
+    submitted_at = serializers.DateTimeField(source="cell.submitted_at", allow_null=True)
+    open = serializers.SerializerMethodField(help_text="whether a first report is accepted today")
+    closed_reason = serializers.CharField(help_text="why not, when it is not")
+    report = serializers.SerializerMethodField(
+        help_text="this school's latest report for the phase (draft or submitted)"
+    )
+
+    def get_open(self, row) -> bool:
+        return not row.closed_reason and not row.exempt
+
+    def get_report(self, row) -> int | None:
+        return self.context["reports"].get(row.phase.pk)
+
+
+class SchoolPhaseViewSet(viewsets.ViewSet):
+    """The phases of the campaigns that include this school, each with the state of its report.
+    Read-only: reports are started, saved and submitted under /reports/."""
+
+    serializer_class = SchoolPhaseSerializer
+
+    def get_permissions(self):
+        return [IsAuthenticated(), SiteAccess(), Manager()]
+
+    def _rows(self):
+        from oversight.selectors import school_phases
+
+        return school_phases(connection.tenant)
+
+    def _context(self):
+        latest = {}
+        for phase_id, pk in PhaseReport.objects.order_by("number").values_list("phase_id", "pk"):
+            latest[phase_id] = pk
+        return {"reports": latest}
+
+    @extend_schema(responses={200: SchoolPhaseSerializer(many=True)})
+    def list(self, request):
+        return Response(SchoolPhaseSerializer(self._rows(), many=True, context=self._context()).data)
+
+    @extend_schema(responses={200: SchoolPhaseSerializer})
+    def retrieve(self, request, pk=None):
+        row = next((r for r in self._rows() if str(r.phase.pk) == str(pk)), None)
+        if row is None:
+            raise NotFound(_("本校不在该阶段所属专项行动的范围内，或该阶段不存在。"))
+        return Response(SchoolPhaseSerializer(row, context=self._context()).data)
+
+
 class ExtensionIn(serializers.Serializer):
     school = serializers.PrimaryKeyRelatedField(queryset=School.objects.all())
     due_on = serializers.DateField()
@@ -302,7 +397,9 @@ class GrantSerializer(serializers.Serializer):
     granted_at = serializers.DateTimeField()
 
 
-class PhaseViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+class PhaseViewSet(
+    mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.UpdateModelMixin, viewsets.GenericViewSet
+):
     """Phases of every campaign; bureau staff grant a school an extension or an exemption here,
     counted apart from late and missing reports."""
 
@@ -312,10 +409,27 @@ class PhaseViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Ge
     queryset = Phase.objects.select_related("campaign")
     filterset_fields = ["campaign"]
 
-    def _input(self, serializer_class) -> dict:
-        data = serializer_class(data=self.request.data)
+    def _input(self, serializer_class, partial=False) -> dict:
+        data = serializer_class(data=self.request.data, partial=partial)
         data.is_valid(raise_exception=True)
         return dict(data.validated_data)
+
+    def _correct(self, request, partial):
+        phase = self.get_object()
+        values = self._input(PhaseCorrectIn, partial=partial)
+        if phase.period and not partial and values.get("name") in (phase.name, phase.title):
+            values.pop("name")  # a PUT of what GET answered, for a phase named after its month
+        phase = district.correct_phase(acting_user=request.user, phase=phase, **values)
+        return Response(PhaseSerializer(phase).data)
+
+    @extend_schema(request=PhaseCorrectIn, responses={200: PhaseSerializer})
+    def update(self, request, pk=None):
+        """Correct a phase (audited; once schools have submitted, never turning an on-time report late)."""
+        return self._correct(request, partial=False)
+
+    @extend_schema(request=PhaseCorrectIn, responses={200: PhaseSerializer})
+    def partial_update(self, request, pk=None):
+        return self._correct(request, partial=True)
 
     @extend_schema(request=ExtensionIn, responses={201: GrantSerializer})
     @action(detail=True, methods=["post"])

@@ -3,15 +3,19 @@
 Actions raise Django's ValidationError; a stale edit becomes 409 and an edit without its version
 428, so clients can tell them apart."""
 
+import logging
+
 from django.core.exceptions import PermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404
 from django.utils.translation import gettext as _
 from rest_framework import exceptions, status
 from rest_framework.response import Response
-from rest_framework.views import exception_handler
+from rest_framework.views import exception_handler, set_rollback
 
 from schools.editing import MissingVersion, StaleEdit
+
+log = logging.getLogger("django.request")
 
 
 def _field_errors(detail) -> dict:
@@ -52,7 +56,18 @@ def handle(exc, context):
         )
     response = exception_handler(exc, context)
     if response is None:
-        return None
+        # Anything unexpected: logged with its traceback like any 500, answered in the same shape.
+        log.error("Internal Server Error: %s", context["request"].path, exc_info=exc,
+                  extra={"status_code": 500, "request": context["request"]})  # fmt: skip
+        set_rollback()
+        return Response(
+            {
+                "code": "server_error",
+                "message": _("服务器内部错误，请稍后重试；如仍出错请联系管理员。"),
+                "errors": {},
+            },
+            status=status.HTTP_500_INTERNAL_SERVER_ERROR,
+        )
     if isinstance(exc, exceptions.ValidationError):
         errors = _field_errors(exc.detail)
         message = _("提交的数据有误，请检查。")

@@ -1,7 +1,7 @@
 """Incidents over the API: the same actions, rules and role checks as the pages."""
 
 from django.utils.translation import gettext_lazy as _
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import extend_schema, extend_schema_field
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import NotFound
@@ -27,25 +27,38 @@ from schools.models import (
     PartyRole,
     SupportKind,
 )
+from schools.workflows.incident import closing_checklist
 
 
 class PartySerializer(ModelSerializer):
     class Meta:
         model = IncidentParty
-        fields = ["id", "student_name", "grade", "class_name", "role", "family_notified_at"]
+        fields = ["id", "student_name", "grade", "class_name", "role", "family_notified_at", "version"]
+
+
+class ClosingCheckSerializer(serializers.Serializer):
+    key = serializers.CharField()
+    label = serializers.CharField()
+    done = serializers.BooleanField()
 
 
 class IncidentSerializer(ModelSerializer):
     parties = serializers.SerializerMethodField()
+    closing_checklist = serializers.SerializerMethodField()
 
     class Meta:
         model = Incident
         fields = [
             "id", "code", "source", "reporter", "occurred_at", "place", "summary", "stage", "opened_on",
             "investigation_due_on", "findings", "determination", "kinds", "severity", "determined_on",
-            "upward_report_due_at", "upward_reported_at", "closed_on", "closing_summary", "voided_reason",
-            "voided_at", "version", "parties",
+            "upward_report_due_at", "upward_reported_at", "closed_on", "closing_summary", "follow_up_waived_reason",
+            "voided_reason", "voided_at", "version", "parties", "closing_checklist",
         ]  # fmt: skip
+
+    @extend_schema_field(ClosingCheckSerializer(many=True))
+    def get_closing_checklist(self, incident) -> list[dict]:
+        """What a case determined as bullying still needs before it can be closed (empty otherwise)."""
+        return [{"key": c.key, "label": str(c.label), "done": c.done} for c in closing_checklist(incident)]
 
     def get_parties(self, incident) -> list[dict] | None:
         request = self.context["request"]
@@ -135,6 +148,14 @@ class DecideAppealIn(serializers.Serializer):
 
 class IncidentCloseIn(VersionIn):
     closing_summary = serializers.CharField()
+    follow_up_waiver = serializers.CharField(required=False, allow_blank=True, default="")
+
+
+class PartyEditIn(VersionIn):
+    party = serializers.IntegerField()
+    grade = serializers.CharField(max_length=20)
+    class_name = serializers.CharField(max_length=30)
+    family_notified_at = serializers.DateTimeField(required=False, allow_null=True, default=None)
 
 
 class IncidentVoidIn(serializers.Serializer):
@@ -204,6 +225,13 @@ class IncidentViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets
             request, pk, PartyIn, lambda i, d: actions.add_party(acting_user=request.user, incident=i, **d)
         )
 
+    @step(PartyEditIn, adds_record=True)
+    @action(detail=True, methods=["post"], url_path="parties/edit")
+    def edit_party(self, request, pk=None):
+        return self._run(request, pk, PartyEditIn, lambda i, d: actions.edit_party(
+            acting_user=request.user, party=self._party(i, d["party"]), grade=d["grade"], class_name=d["class_name"],
+            family_notified_at=d["family_notified_at"], expected_version=d["version"]))  # fmt: skip
+
     @step(OpenIn)
     @action(detail=True, methods=["post"], url_path="open")
     def open_investigation(self, request, pk=None):
@@ -263,7 +291,7 @@ class IncidentViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets
     def close(self, request, pk=None):
         return self._run(request, pk, IncidentCloseIn, lambda i, d: actions.close(
             acting_user=request.user, incident=i, closing_summary=d["closing_summary"],
-            expected_version=d["version"]))  # fmt: skip
+            follow_up_waiver=d["follow_up_waiver"], expected_version=d["version"]))  # fmt: skip
 
     @step(IncidentVoidIn)
     @action(detail=True, methods=["post"])

@@ -2,7 +2,7 @@
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -39,11 +39,17 @@ def tokens_page(request):
     """The user's tokens for this site; a new key is shown once, right after it is made."""
     school = getattr(request, "school", None)
     new_key, error = None, None
-    if request.method == "POST":
-        if request.POST.get("revoke"):
-            token = get_object_or_404(ApiToken, pk=request.POST["revoke"], user=request.user)
+    if request.method == "POST" and "revoke" in request.POST:
+        # Only this user's tokens on this site; anything else (a malformed id included) is one refusal.
+        pk = request.POST["revoke"].strip()
+        token = (
+            ApiToken.objects.filter(pk=pk, user=request.user, school=school).first() if pk.isdigit() else None
+        )
+        if token is not None:
             revoke_token(acting_user=request.user, token=token)
             return redirect("api-tokens")
+        error = _("未找到要撤销的令牌，请刷新页面后重试。")
+    elif request.method == "POST":
         try:
             _token, new_key = issue_token(
                 acting_user=request.user, school=school, name=request.POST.get("name", "")

@@ -344,18 +344,12 @@ def seed_phase_reports(schools: list[School]) -> None:
 
     def submit(school, phase, day, text):
         admin = User.objects.get(username=f"{school.slug}_admin")
-        with tenant_context(school):
-            report = reports.start_report(acting_user=admin, phase=phase)
-            report = reports.save_draft(
-                expected_version=report.version,
-                acting_user=admin,
-                report=report,
-                figures={},
-                reasons={},
-                sections=text,
+        with tenant_context(school), transaction.atomic():
+            report = reports.write_start(acting_user=admin, phase=phase, today=day)
+            report = reports.write_draft(
+                acting_user=admin, report=report, expected_version=report.version, figures={}, reasons={}, sections=text, today=day
             )
-            with transaction.atomic():
-                return reports.write_submission(acting_user=admin, report=report, now=moment(day))
+            return reports.write_submission(acting_user=admin, report=report, now=moment(day))
 
     def review(submission, verdict, day, comment=""):
         if verdict == "accept":

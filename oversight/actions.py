@@ -5,7 +5,7 @@ notices for after the commit."""
 import calendar
 import datetime as dt
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
@@ -20,12 +20,16 @@ from oversight.models import (
     Phase,
     PhaseExemption,
     PhaseExtension,
+    PhasePeriod,
     PhaseSubmission,
     SubmissionStatus,
+    monthly_name,
 )
+from oversight.progress import LATE, ON_TIME, campaign_progress
 from oversight.reporting import default_template
 from tenants import audit
 from tenants.models import School, SchoolMembership
+from tenants.retry import retry_on_deadlock
 from tenants.roles import SchoolRole
 
 
@@ -57,20 +61,39 @@ def create_campaign(
 
 
 def _new_phase(*, campaign, name, starts_on, ends_on, report_due_on, goals="", grace_days=0,
-               accepts_until=None, report_template=None, order=None) -> Phase:  # fmt: skip
+               accepts_until=None, report_template=None, order=None, period=PhasePeriod.NONE) -> Phase:  # fmt: skip
     if order is None:
         order = (campaign.phases.aggregate(m=Max("order"))["m"] or 0) + 1
     phase = Phase(
-        campaign=campaign, order=order, name=name.strip(), goals=goals, starts_on=starts_on, ends_on=ends_on,
-        report_due_on=report_due_on, grace_days=grace_days, accepts_until=accepts_until,
+        campaign=campaign, order=order, title=name.strip(), period=period, goals=goals, starts_on=starts_on,
+        ends_on=ends_on, report_due_on=report_due_on, grace_days=grace_days, accepts_until=accepts_until,
         report_template=report_template if report_template is not None else default_template(),
     )  # fmt: skip
+    _refuse_duplicate_period(phase)
     _clean_save(phase)
     return phase
 
 
+def _refuse_duplicate_period(phase: Phase) -> None:
+    """A campaign has one phase per period (the database holds it too: unique_phase_period)."""
+    if not (phase.starts_on and phase.ends_on):
+        return
+    same = Phase.objects.filter(
+        campaign_id=phase.campaign_id, starts_on=phase.starts_on, ends_on=phase.ends_on
+    )
+    other = same.exclude(pk=phase.pk).first()
+    if other is not None:
+        raise ValidationError(
+            _("本专项行动已有 %(start)s 至 %(end)s 的阶段“%(name)s”，同一时段不能重复设置。")
+            % {"start": phase.starts_on.isoformat(), "end": phase.ends_on.isoformat(), "name": other.name},
+            code="duplicate_period",
+        )
+
+
+@retry_on_deadlock
 @transaction.atomic(durable=True)
 def add_phase(*, acting_user, campaign: Campaign, **fields) -> Phase:
+    progress_rollup.lock()  # before any row lock: see progress_rollup.PROGRESS_LOCK
     campaign = Campaign.objects.select_for_update().get(pk=campaign.pk)
     phase = _new_phase(campaign=campaign, **fields)
     progress_rollup.refresh_campaign(campaign)
@@ -82,6 +105,66 @@ def add_phase(*, acting_user, campaign: Campaign, **fields) -> Phase:
     return phase
 
 
+def _check_bureau(acting_user) -> None:
+    if not getattr(acting_user, "is_authenticated", False) or not acting_user.is_bureau:
+        raise PermissionDenied(_("此操作仅限教育局工作人员。"))
+
+
+PHASE_CORRECTABLE = ["title", "goals", "starts_on", "ends_on", "report_due_on", "grace_days", "accepts_until"]
+
+
+@retry_on_deadlock
+@transaction.atomic(durable=True)
+def correct_phase(*, acting_user, phase: Phase, **values) -> Phase:
+    """Correct a phase's name, goals, dates and late window. Once schools have submitted, only in
+    the direction that turns no on-time report late, and never so that a report already received
+    would fall before the phase's start."""
+    _check_bureau(acting_user)
+    progress_rollup.lock()  # before any row lock: see progress_rollup.PROGRESS_LOCK
+    phase = Phase.objects.select_for_update().select_related("campaign").get(pk=phase.pk)
+    unknown = set(values) - set(PHASE_CORRECTABLE) - {"name"}
+    if unknown:
+        raise ValidationError(_("不能修改的项：%(names)s") % {"names": "、".join(sorted(unknown))})
+    if "name" in values:
+        values["title"] = values.pop("name")
+    if "title" in values:
+        if phase.period == PhasePeriod.MONTH:
+            raise ValidationError({"name": _("按月生成的阶段以月份命名，不能改名。")})
+        values["title"] = (values["title"] or "").strip()
+    before = {name: getattr(phase, name) for name in PHASE_CORRECTABLE}
+    was = campaign_progress(phase.campaign, phases=[phase])
+    for name, value in values.items():
+        setattr(phase, name, value)
+    _refuse_duplicate_period(phase)
+    phase.full_clean()
+    now = campaign_progress(phase.campaign, phases=[phase])
+    turned_late = [
+        key for key, cell in was.cells.items() if cell.state == ON_TIME and now.cells[key].state == LATE
+    ]
+    if turned_late:
+        raise ValidationError(
+            _("已有 %(n)s 所学校按时提交了本阶段报告，这样修改会使其变为逾期；截止日期和宽限天数只能延后。")
+            % {"n": len(turned_late)},
+            code="turns_late",
+        )
+    first_received = phase.submissions.order_by("submitted_at").values_list("submitted_at", flat=True).first()
+    if first_received and timezone.localtime(first_received).date() < phase.starts_on:
+        raise ValidationError({"starts_on": _("已有学校于 %(date)s 提交报告，开始日期不能晚于该日。") % {
+            "date": timezone.localtime(first_received).date().isoformat()}})  # fmt: skip
+    changes = {name: {"old": _plain(before[name]), "new": _plain(getattr(phase, name))}
+               for name in PHASE_CORRECTABLE if before[name] != getattr(phase, name)}  # fmt: skip
+    if not changes:
+        return phase
+    phase.save()
+    progress_rollup.refresh_campaign(phase.campaign)
+    audit.record(actor=acting_user, action="phase.corrected", obj=phase, changes=changes)
+    return phase
+
+
+def _plain(value):
+    return value.isoformat() if isinstance(value, dt.date) else value
+
+
 def month_end(day: dt.date) -> dt.date:
     return day.replace(day=calendar.monthrange(day.year, day.month)[1])
 
@@ -90,32 +173,39 @@ def next_month(day: dt.date) -> dt.date:
     return (month_end(day) + dt.timedelta(days=1)).replace(day=1)
 
 
+@retry_on_deadlock
 @transaction.atomic(durable=True)
 def generate_monthly_phases(
     *, acting_user, campaign: Campaign, first_month: dt.date, months: int, due_day: int = 10,
-    grace_days: int = 0, report_template=None,
+    grace_days: int = 0, accepts_days_after_due: int = 0, goals: str = "", report_template=None,
 ) -> list[Phase]:  # fmt: skip
-    """One phase per month, each report due on `due_day` of the following month (月报)."""
+    """One phase per month, each report due on `due_day` of the following month (月报); late reports
+    accepted for `accepts_days_after_due` days after the due date (0: only with an extension)."""
     if not 1 <= months <= 24:
         raise ValidationError({"months": _("月数应在 1 到 24 之间。")})
     if not 1 <= due_day <= 28:
         raise ValidationError({"due_day": _("截止日应在每月 1 日到 28 日之间。")})
+    if not 0 <= accepts_days_after_due <= 60:
+        raise ValidationError({"accepts_days_after_due": _("逾期补报天数应在 0 到 60 之间。")})
+    progress_rollup.lock()  # before any row lock: see progress_rollup.PROGRESS_LOCK
     campaign = Campaign.objects.select_for_update().get(pk=campaign.pk)
     month = first_month.replace(day=1)
     phases = []
     for _index in range(months):
-        name = _("%(year)s年%(month)s月月报") % {"year": month.year, "month": month.month}
-        if campaign.phases.filter(name=name).exists():
-            raise ValidationError(_("“%(name)s”已存在，未生成任何阶段。") % {"name": name})
+        if campaign.phases.filter(starts_on=month, ends_on=month_end(month)).exists():
+            raise ValidationError(_("“%(name)s”已存在，未生成任何阶段。") % {"name": monthly_name(month)})
+        due_on = next_month(month).replace(day=due_day)
         phases.append(_new_phase(
-            campaign=campaign, name=name, starts_on=month, ends_on=month_end(month),
-            report_due_on=next_month(month).replace(day=due_day), grace_days=grace_days,
-            report_template=report_template,
+            campaign=campaign, name=month.strftime("%Y-%m"), period=PhasePeriod.MONTH, starts_on=month,
+            ends_on=month_end(month), report_due_on=due_on, grace_days=grace_days,
+            accepts_until=due_on + dt.timedelta(days=accepts_days_after_due) if accepts_days_after_due else None,
+            goals=goals, report_template=report_template,
         ))  # fmt: skip
         month = next_month(month)
     progress_rollup.refresh_campaign(campaign)
     audit.record(actor=acting_user, action="phase.monthly_generated", obj=campaign, changes={
         "phases": [p.pk for p in phases], "first_month": first_month.isoformat(), "months": months, "due_day": due_day,
+        "grace_days": grace_days, "accepts_days_after_due": accepts_days_after_due,
     })  # fmt: skip
     return phases
 
@@ -125,10 +215,12 @@ def _school_in_scope(phase: Phase, school: School) -> None:
         raise ValidationError({"school": _("该校不在此专项行动的范围内。")})
 
 
+@retry_on_deadlock
 @transaction.atomic(durable=True)
 def grant_extension(
     *, acting_user, phase: Phase, school: School, due_on: dt.date, reason: str
 ) -> PhaseExtension:
+    progress_rollup.lock()  # before any row lock: see progress_rollup.PROGRESS_LOCK
     phase = Phase.objects.select_related("campaign").get(pk=phase.pk)
     _school_in_scope(phase, school)
     errors = {}
@@ -151,8 +243,10 @@ def grant_extension(
     return extension
 
 
+@retry_on_deadlock
 @transaction.atomic(durable=True)
 def grant_exemption(*, acting_user, phase: Phase, school: School, reason: str) -> PhaseExemption:
+    progress_rollup.lock()  # before any row lock: see progress_rollup.PROGRESS_LOCK
     phase = Phase.objects.select_related("campaign").get(pk=phase.pk)
     _school_in_scope(phase, school)
     if not reason.strip():
@@ -171,6 +265,7 @@ def grant_exemption(*, acting_user, phase: Phase, school: School, reason: str) -
 
 
 def _locked_submission(submission: PhaseSubmission) -> PhaseSubmission:
+    progress_rollup.lock()  # before the row lock: see progress_rollup.PROGRESS_LOCK
     submission = (
         PhaseSubmission.objects.select_for_update().select_related("school", "phase").get(pk=submission.pk)
     )
@@ -188,6 +283,7 @@ def _locked_submission(submission: PhaseSubmission) -> PhaseSubmission:
     return submission
 
 
+@retry_on_deadlock
 @transaction.atomic(durable=True)
 def accept_submission(*, acting_user, submission: PhaseSubmission, comment: str = "") -> PhaseSubmission:
     submission = _locked_submission(submission)
@@ -208,6 +304,7 @@ def accept_submission(*, acting_user, submission: PhaseSubmission, comment: str 
     return submission
 
 
+@retry_on_deadlock
 @transaction.atomic(durable=True)
 def return_submission(*, acting_user, submission: PhaseSubmission, comment: str) -> PhaseSubmission:
     if not (comment or "").strip():

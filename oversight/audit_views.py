@@ -26,6 +26,7 @@ DISTRICT_ACTIONS = {
     "campaign.created": gettext_lazy("创建专项行动"),
     "phase.created": gettext_lazy("新增阶段"),
     "phase.monthly_generated": gettext_lazy("生成月报阶段"),
+    "phase.corrected": gettext_lazy("更正阶段"),
     "phase.extension_granted": gettext_lazy("批准延期"),
     "phase.exemption_granted": gettext_lazy("批准免报"),
     "phase_report.submitted": gettext_lazy("学校提交阶段报告"),

@@ -1,11 +1,15 @@
 """District pages for campaigns: set them up (phases, monthly phases, extensions, exemptions),
 watch their progress (matrix, heatmap, rates), review reports, export to XLSX."""
 
+import json
+
+from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.http import content_disposition_header
+from django.utils.translation import gettext as _
 
 from inspections.selectors import schools_visible_to
 from oversight import actions, forms
@@ -125,6 +129,7 @@ def phase_detail(request, pk, bound=None):
         "extensions": phase.extensions.filter(school__in=visible).select_related("school", "granted_by"),
         "exemptions": phase.exemptions.filter(school__in=visible).select_related("school", "granted_by"),
         "extension_form": forms.ExtensionForm(), "exemption_form": forms.ExemptionForm(),
+        "correct_form": forms.PhaseCorrectForm.for_phase(phase),
         "figure_labels": [FIGURES[k] for k in phase.figure_keys()],
     }  # fmt: skip
     if bound:
@@ -155,6 +160,28 @@ phase_extend = _phase_step(
     "extension_form", forms.ExtensionForm,
     lambda r, p, d: actions.grant_extension(acting_user=r.user, phase=p, **d),
 )  # fmt: skip
+
+
+@bureau_view
+def phase_correct(request, pk):
+    phase = get_object_or_404(Phase, pk=pk)
+    if request.method != "POST":
+        return redirect("phase-detail", pk=pk)
+    form = forms.PhaseCorrectForm.for_phase(phase, request.POST)
+    if form.is_valid():
+        values = dict(form.cleaned_data)
+        if "name" in values and not values["name"].strip():
+            values.pop("name")
+        try:
+            actions.correct_phase(acting_user=request.user, phase=phase, **values)
+        except ValidationError as error:
+            add_errors(form, error)
+        else:
+            messages.success(request, _("阶段已更正。"))
+            return redirect("phase-detail", pk=pk)
+    return phase_detail(request, pk, bound=("correct_form", form))
+
+
 phase_exempt = _phase_step(
     "exemption_form", forms.ExemptionForm,
     lambda r, p, d: actions.grant_exemption(acting_user=r.user, phase=p, **d),

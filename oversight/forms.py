@@ -64,6 +64,40 @@ class MonthlyForm(BootstrapForm):
     months = forms.IntegerField(label=_("月数"), min_value=1, max_value=24, initial=12)
     due_day = forms.IntegerField(label=_("次月截止日"), min_value=1, max_value=28, initial=10)
     grace_days = forms.IntegerField(label=_("宽限天数"), min_value=0, max_value=30, initial=0)
+    accepts_days_after_due = forms.IntegerField(
+        label=_("逾期补报天数"), min_value=0, max_value=60, initial=0, required=False,
+        help_text=_("截止日期后仍接收迟报的天数；0 表示逾期后须经延期方可提交。"),
+    )  # fmt: skip
+    goals = forms.CharField(label=_("工作目标"), widget=forms.Textarea(attrs={"rows": 2}), required=False)
+    report_template = TemplateField(
+        label=_("报告模板（JSON）"), required=False, widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("留空则使用默认模板。"),
+    )  # fmt: skip
+
+    def clean_accepts_days_after_due(self):
+        return self.cleaned_data.get("accepts_days_after_due") or 0
+
+
+class PhaseCorrectForm(BootstrapForm):
+    """Correcting a phase: its dates and late window (and the name of a phase the bureau named)."""
+
+    name = forms.CharField(label=_("阶段名称"), max_length=100, required=False)
+    goals = forms.CharField(label=_("工作目标"), widget=forms.Textarea(attrs={"rows": 2}), required=False)
+    starts_on = forms.DateField(label=_("开始日期"), widget=DATE)
+    ends_on = forms.DateField(label=_("结束日期"), widget=DATE)
+    report_due_on = forms.DateField(label=_("报告截止日期"), widget=DATE)
+    grace_days = forms.IntegerField(label=_("宽限天数"), min_value=0, max_value=60)
+    accepts_until = forms.DateField(label=_("逾期补报截止日期"), widget=DATE, required=False)
+
+    @classmethod
+    def for_phase(cls, phase, data=None):
+        form = cls(data, initial={
+            "name": phase.title, "goals": phase.goals, "starts_on": phase.starts_on, "ends_on": phase.ends_on,
+            "report_due_on": phase.report_due_on, "grace_days": phase.grace_days, "accepts_until": phase.accepts_until,
+        })  # fmt: skip
+        if phase.period:
+            del form.fields["name"]  # a generated phase is named after its month
+        return form
 
 
 class ExtensionForm(BootstrapForm):

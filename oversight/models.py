@@ -11,6 +11,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import F, Q
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from oversight.reporting import default_template, template_problems
@@ -71,11 +72,36 @@ class Campaign(models.Model):
     def includes(self, school) -> bool:
         return self.schools_in_scope().filter(pk=school.pk).exists()
 
+    @classmethod
+    def including(cls, school):
+        """The campaigns whose scope includes `school` (the same rule as schools_in_scope, in one query)."""
+        from tenants.models import SchoolStatus
+
+        if school is None or school.status != SchoolStatus.ACTIVE or school.schema_name == "public":
+            return cls.objects.none()
+        return cls.objects.filter(
+            Q(scope=CampaignScope.ALL)
+            | Q(scope=CampaignScope.CHOSEN, schools=school)
+            | Q(scope=CampaignScope.KINDS, kinds__contains=[school.kind])
+        ).distinct()
+
+
+class PhasePeriod(models.TextChoices):
+    NONE = "", _("自定阶段")
+    MONTH = "month", _("月报")
+
+
+def monthly_name(month: dt.date) -> str:
+    return gettext("%(year)s年%(month)s月月报") % {"year": month.year, "month": month.month}
+
 
 class Phase(models.Model):
     campaign = models.ForeignKey(Campaign, on_delete=models.PROTECT, related_name="phases")
     order = models.PositiveSmallIntegerField(_("顺序"))
-    name = models.CharField(_("阶段名称"), max_length=100)
+    # A phase the bureau names keeps its name in `title`; a generated monthly phase keeps only a
+    # language-neutral "YYYY-MM" there and is named in the reader's language (see `name`).
+    title = models.CharField(_("阶段名称"), max_length=100, db_column="name")
+    period = models.CharField(_("周期"), max_length=10, choices=PhasePeriod.choices, blank=True, default="")
     goals = models.TextField(_("工作目标"), blank=True)
     starts_on = models.DateField(_("开始日期"))
     ends_on = models.DateField(_("结束日期"))
@@ -93,6 +119,8 @@ class Phase(models.Model):
         ordering = ["campaign", "order"]
         constraints = [
             models.UniqueConstraint(fields=["campaign", "order"], name="unique_phase_order"),
+            # One phase per period in a campaign, however it was created (one by one, generated).
+            models.UniqueConstraint(fields=["campaign", "starts_on", "ends_on"], name="unique_phase_period"),
             models.CheckConstraint(condition=Q(ends_on__gte=F("starts_on")), name="phase_window_ordered"),
             models.CheckConstraint(
                 condition=Q(report_due_on__gte=F("starts_on")), name="phase_due_after_start"
@@ -101,6 +129,17 @@ class Phase(models.Model):
 
     def __str__(self):
         return f"{self.campaign} · {self.name}"
+
+    @property
+    def name(self) -> str:
+        """The phase's name in the active language."""
+        if self.period == PhasePeriod.MONTH and self.starts_on:
+            return monthly_name(self.starts_on)
+        return self.title
+
+    @name.setter
+    def name(self, value: str) -> None:
+        self.title = value
 
     def clean(self):
         if self.starts_on and self.ends_on and self.ends_on < self.starts_on:

@@ -26,12 +26,23 @@ STORED_STATE = {ON_TIME: ProgressState.ON_TIME, LATE: ProgressState.LATE, EXEMPT
 
 # Every progress write takes this lock: a cell is replaced by delete-then-insert, and two writers
 # replacing the same cells at once would collide on the unique (school, phase).
+#
+# Lock order. A cell row references its submission, so writing cells takes a KEY SHARE lock on
+# submission rows; a transaction that locks a submission FOR UPDATE (a resubmission, a review) and
+# only then asks for this lock would deadlock with a roll-up refresh holding the lock and writing
+# that submission's cell. So every transaction that changes submissions, extensions, exemptions or
+# phases and then writes cells calls lock() first, before any row lock; the roll-up refresh (which
+# locks no submission) takes it after its own school locks.
 PROGRESS_LOCK = (7_301_042, -1)
 
 
-def _lock() -> None:
+def lock() -> None:
+    """Take the progress lock (held to the end of the transaction; taking it again is free)."""
     with connection.cursor() as cursor:
         cursor.execute("SELECT pg_advisory_xact_lock(%s, %s)", PROGRESS_LOCK)
+
+
+_lock = lock
 
 
 def _rows(progress) -> list[PhaseProgressRollup]:

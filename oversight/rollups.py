@@ -41,6 +41,7 @@ from oversight.models_rollups import (
     SchoolMonthRollup,
     SchoolRollup,
 )
+from tenants.retry import retry_on_deadlock
 
 log = logging.getLogger(__name__)
 
@@ -86,6 +87,7 @@ def send_refresh(schema: str) -> bool:
 
 
 @shared_task(name="oversight.rollups.refresh_school_rollups")
+@retry_on_deadlock
 def refresh_school_rollups(schema_name: str | None = None) -> int:
     """Refresh the roll-ups of the school whose schema the task was sent from."""
     from tenants.models import School
@@ -103,6 +105,7 @@ def refresh_school_rollups(schema_name: str | None = None) -> int:
 
 
 @shared_task(name="oversight.rollups.reconcile_rollups")
+@retry_on_deadlock
 def reconcile_rollups() -> int:
     """Beat: recompute every school's roll-ups in one SQL pass. Returns the number of schools."""
     return reconcile()

@@ -17,6 +17,7 @@ urlpatterns = [
     path("campaigns/<int:pk>/export.xlsx", campaign_views.campaign_export, name="campaign-export"),
     path("phases/<int:pk>/", campaign_views.phase_detail, name="phase-detail"),
     path("phases/<int:pk>/extensions/", campaign_views.phase_extend, name="phase-extend"),
+    path("phases/<int:pk>/correct/", campaign_views.phase_correct, name="phase-correct"),
     path("phases/<int:pk>/exemptions/", campaign_views.phase_exempt, name="phase-exempt"),
     path("submissions/<int:pk>/", campaign_views.submission_detail, name="submission-detail"),
     path("submissions/<int:pk>/accept/", campaign_views.submission_accept, name="submission-accept"),

@@ -15,6 +15,7 @@ urlpatterns = [
     path("incidents/<int:pk>/", incidents.incident_detail, name="incident-detail"),
     path("incidents/<int:pk>/open/", incidents.open_investigation, name="incident-open"),
     path("incidents/<int:pk>/parties/", incidents.add_party, name="incident-add-party"),
+    path("incidents/<int:pk>/parties/edit/", incidents.edit_party, name="incident-edit-party"),
     path("incidents/<int:pk>/determine/", incidents.determine, name="incident-determine"),
     path("incidents/<int:pk>/measures/", incidents.add_measure, name="incident-add-measure"),
     path("incidents/<int:pk>/support/", incidents.add_support, name="incident-add-support"),

@@ -99,23 +99,31 @@ class Worker:
     (a refresh sent after a captured commit, say) is purged first: a task from another test, run
     now, would commit into the database the other tests share."""
 
-    def __init__(self, broker_url: str, **env):
-        from district_portal.celery import app
+    def __init__(self, broker_url: str | None, **env):
+        """broker_url None: the broker this run is configured with (files under var/celery when
+        CELERY_BROKER_URL is unset), which the test process sends to as well; `env`: extra settings
+        for the worker process."""
+        from district_portal.celery import app, ensure_filesystem_queue
 
+        if broker_url is None:
+            ensure_filesystem_queue()
         with app.connection_for_write(broker_url) as conn:
             conn.SimpleQueue(app.conf.task_default_queue).clear()
+        env = child_env(**env) if broker_url is None else child_env(CELERY_BROKER_URL=broker_url, **env)
         self.process = subprocess.Popen(
             [sys.executable, "-m", "celery", "-A", "district_portal", "worker", "--pool", "solo", "-l", "warning"],
-            cwd=ROOT, env=child_env(CELERY_BROKER_URL=broker_url, **env), stdout=subprocess.PIPE,
-            stderr=subprocess.STDOUT, start_new_session=True,
+            cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, start_new_session=True,
         )  # fmt: skip
 
-    def stop(self) -> None:
+    def stop(self) -> str:
+        """Stop the worker; returns what it printed."""
         os.killpg(self.process.pid, 15)
         try:
-            self.process.wait(timeout=15)
+            output, _ = self.process.communicate(timeout=15)
         except subprocess.TimeoutExpired:
             os.killpg(self.process.pid, 9)
+            output, _ = self.process.communicate()
+        return output.decode(errors="replace")
 
 
 class Beat:

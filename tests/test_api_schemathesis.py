@@ -240,13 +240,13 @@ def test_a_missing_object_is_a_404_in_the_error_shape(client_for):
 
 
 @pytest.mark.django_db
-def test_date_times_before_1901_are_still_rfc_3339(client_for):
-    """Asia/Shanghai kept local mean time (+08:05:43) until 1901; RFC 3339 has no seconds in offsets."""
+def test_date_times_are_rfc_3339_and_dates_before_2000_are_refused(client_for):
+    """An incident of 1831 is a typing slip: refused with a clear message (it used to be stored)."""
     admin = client_for("alpha_admin", "alpha")
     response = admin.post("/api/v1/incidents/", {"source": "teacher", "occurred_at": "1831-11-19T06:30:40Z",
                                                  "place": "操场", "summary": "x"})  # fmt: skip
-    assert response.status_code == 201, response.json()
-    assert response.json()["occurred_at"] == "1831-11-19T06:30:40Z"
+    assert response.status_code == 400
+    assert response.json()["errors"]["occurred_at"] == ["发生时间不能早于 2000-01-01。"]
     recent = admin.post("/api/v1/incidents/", {"source": "teacher", "occurred_at": "2024-05-06T07:08:09Z",
                                                "place": "操场", "summary": "x"})  # fmt: skip
     assert recent.json()["occurred_at"] == "2024-05-06T15:08:09+08:00"  # local time, as before

@@ -44,3 +44,21 @@ def test_a_token_needs_a_purpose(client_for):
     response = client_for("alpha_admin", "alpha").post("/accounts/tokens/", {"name": " "})
     assert response.status_code == 400
     assert "请填写令牌用途" in response.content.decode()
+
+
+@pytest.mark.parametrize("revoke", ["abc", "", "12.5", "99999999"])
+def test_revoking_a_token_that_is_not_yours_or_not_a_number_is_a_400_with_a_message(client_for, revoke):
+    admin = client_for("alpha_admin", "alpha")
+    key = make_token(admin)
+    response = admin.post("/accounts/tokens/", {"revoke": revoke})
+    assert response.status_code == 400
+    assert "未找到要撤销的令牌" in response.content.decode()
+    assert client_for(None, "alpha").get("/api/v1/me/", HTTP_AUTHORIZATION=f"Token {key}").status_code == 200
+
+
+def test_another_users_token_cannot_be_revoked(client_for):
+    key = make_token(client_for("alpha_admin", "alpha"))
+    token = ApiToken.objects.get(key_hash=ApiToken.hash(key))
+    response = client_for("alpha_moral", "alpha").post("/accounts/tokens/", {"revoke": token.pk})
+    assert response.status_code == 400
+    assert ApiToken.objects.get(pk=token.pk).revoked_at is None

@@ -108,6 +108,14 @@ def test_an_anonymous_tip_is_triaged_and_closed_in_the_browser(server, browser):
     staff.click("button:has-text('保存认定')")
     staff.wait_for_load_state()
     staff.fill("#id_closing_summary", "已调解，并向举报人反馈。")
+    staff.check("#id_confirmed")
+    # 结案 asks first (site.js, data-confirm): dismissing keeps the case open, accepting closes it.
+    questions = []
+    staff.once("dialog", lambda dialog: (questions.append(dialog.message), dialog.dismiss()))
+    staff.click("button:has-text('结案')")
+    assert questions == ["结案后事件不能再修改，确认结案？"]
+    assert "已结案" not in staff.locator("h1").first.inner_text()
+    staff.once("dialog", lambda dialog: dialog.accept())
     staff.click("button:has-text('结案')")
     staff.wait_for_load_state()
     assert "已结案" in staff.locator("h1").first.inner_text()

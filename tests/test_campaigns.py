@@ -28,7 +28,9 @@ def test_the_bureau_sets_up_seed_004_and_a_monthly_campaign_through_the_pages(cl
         response = bureau.post(f"/campaigns/{campaign.pk}/phases/", {
             "name": name, "starts_on": start, "ends_on": end, "report_due_on": due, "grace_days": 0})  # fmt: skip
         assert response.status_code == 302, response.content.decode()[:2000]
-    assert list(campaign.phases.values_list("name", "report_due_on")) == [(n, d) for n, _s, _e, d in SEED_004]
+    assert list(campaign.phases.values_list("title", "report_due_on")) == [
+        (n, d) for n, _s, _e, d in SEED_004
+    ]
 
     # A phase with a custom report template, as JSON, validated.
     bad = bureau.post(f"/campaigns/{campaign.pk}/phases/", {

@@ -39,7 +39,7 @@ def test_seeding_twice_creates_nothing_new_and_matches_the_seeds():
     }
 
     campaign = Campaign.objects.get(year=2022)
-    phases = list(campaign.phases.values_list("name", "report_due_on"))
+    phases = list(campaign.phases.values_list("title", "report_due_on"))
     assert [name for name, _ in phases] == ["宣传动员", "排查摸底", "全面整治", "检查总结"]
     assert phases[-1][1] == dt.date(2022, 7, 15)
 

@@ -41,6 +41,8 @@ def latest(alpha) -> Incident:
 
 
 def step(client, incident, path, **data):
+    if path == "close":
+        data.setdefault("confirmed", "on")  # the page asks the user to confirm the checklist
     return client.post(f"/incidents/{incident.pk}/{path}/", data)
 
 
@@ -85,6 +87,9 @@ def test_an_incident_goes_from_intake_to_closure_in_the_browser_pages(admin, alp
     assert response.status_code == 400
     assert "还有未完成的追踪辅导" in response.content.decode()
 
+    # The perpetrator's family is told later: the party stays editable until the case closes.
+    assert step(admin, incident, "parties/edit", party=perpetrator.pk, grade="三年级", class_name="1班",
+                family_notified_at=local(0, hour=0), version=perpetrator.version).status_code == 302  # fmt: skip
     with tenant_context(alpha):
         follow_up = incident.follow_ups.get()
     assert step(admin, incident, "follow-ups/done", follow_up=follow_up.pk, done_on=TODAY.isoformat(),
@@ -100,6 +105,8 @@ def test_an_incident_goes_from_intake_to_closure_in_the_browser_pages(admin, alp
         stage_change = AuditEvent.objects.get(object_id=str(incident.pk), action="incident.investigating")
     assert actions == ["incident.recorded", "incident.investigating", "incident.determined", "incident.handling",
                        "incident.follow_up", "incident.closed"]  # fmt: skip
+    assert step(admin, incident, "parties/edit", party=perpetrator.pk, grade="三年级", class_name="2班",
+                version=perpetrator.version + 1).status_code == 400  # closed: the parties are final  # fmt: skip
     assert stage_change.changes["stage"] == {"old": "intake", "new": "investigating"}
     assert stage_change.actor.username == "alpha_admin"
 
@@ -146,7 +153,7 @@ def test_an_incident_in_the_future_is_refused(admin, alpha):
     response = record(
         admin, occurred_at=(timezone.localtime() + dt.timedelta(days=2)).strftime("%Y-%m-%dT%H:%M")
     )
-    assert response.status_code == 200
+    assert response.status_code == 400  # refused, shown again with the reason
     assert "发生时间不能晚于现在" in response.content.decode()
     with tenant_context(alpha):
         assert Incident.objects.count() == count

@@ -143,7 +143,7 @@ def test_a_stale_edit_is_refused_and_changes_nothing(admin, alpha):
 def test_a_deadline_before_the_date_found_is_refused(admin, alpha):
     before = count(alpha)
     response = record(admin, found_on=day(-3), deadline=day(-5))
-    assert response.status_code == 200
+    assert response.status_code == 400  # refused, shown again with the reason
     assert "整改期限不能早于发现日期" in response.content.decode()
     assert count(alpha) == before
 
@@ -158,7 +158,7 @@ def test_a_deadline_before_the_date_found_is_refused(admin, alpha):
 def test_a_date_found_in_the_future_is_refused(admin, alpha):
     before = count(alpha)
     response = record(admin, found_on=day(1), deadline=day(10))
-    assert response.status_code == 200
+    assert response.status_code == 400  # refused, shown again with the reason
     assert "发现日期不能晚于今天" in response.content.decode()
     assert count(alpha) == before
 

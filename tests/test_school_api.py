@@ -58,7 +58,14 @@ def test_an_anonymous_tip_goes_to_a_closed_incident_through_the_api(api):
     party = determined.json()["parties"][0]["id"]
     assert admin.api_post(f"incidents/{iid}/measures/", {"party": party, "kind": "criticism",
                                                          "decided_on": TODAY}).json()["incident"]["stage"] == "handling"  # fmt: skip
-    closed = admin.api_post(f"incidents/{iid}/close/", {"closing_summary": "已教育", "version": 4})
+    # A bullying case closes only once the family knows and the follow-up is done or waived.
+    refused = admin.api_post(f"incidents/{iid}/close/", {"closing_summary": "已教育", "version": 4})
+    assert refused.status_code == 400 and "家长均已告知" in refused.json()["message"]
+    assert admin.api_post(f"incidents/{iid}/parties/edit/", {
+        "party": party, "grade": "五年级", "class_name": "2班", "family_notified_at": ago(0), "version": 1,
+    }).status_code == 200  # fmt: skip
+    closed = admin.api_post(f"incidents/{iid}/close/", {
+        "closing_summary": "已教育", "follow_up_waiver": "已转学，无法追踪", "version": 4})  # fmt: skip
     assert closed.status_code == 200, closed.json()
     assert closed.json()["stage"] == "closed"
 

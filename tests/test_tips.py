@@ -128,7 +128,9 @@ def test_from_anonymous_tip_to_closed_incident(public, client_for, alpha):
     staff.post(f"{url}/determine/", {"determination": "not_bullying", "determined_on": today, "findings": "查无实据",
                                      "version": 2})  # fmt: skip
     assert (
-        staff.post(f"{url}/close/", {"closing_summary": "经调查不构成欺凌。", "version": 3}).status_code
+        staff.post(
+            f"{url}/close/", {"closing_summary": "经调查不构成欺凌。", "confirmed": "on", "version": 3}
+        ).status_code
         == 302
     )
     with tenant_context(alpha):

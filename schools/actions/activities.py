@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from schools import audit
 from schools.editing import ANY_VERSION, apply_edit, lock_for_edit
 from schools.models import Activity, ActivityEvidence
+from schools.models.base import check_record_date
 
 EDITABLE_FIELDS = ("held_on", "kind", "title", "audience", "participants", "notes")
 
@@ -40,8 +41,7 @@ def evidence_limits() -> str:
 
 
 def _check_held_on(held_on: dt.date | None) -> None:
-    if held_on and held_on > timezone.localdate():
-        raise ValidationError({"held_on": _("活动日期不能晚于今天。")})
+    check_record_date("held_on", held_on, _("活动日期"))
 
 
 def check_evidence(upload) -> str:

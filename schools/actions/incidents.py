@@ -25,7 +25,8 @@ from schools.models import (
     SupportSession,
     Tip,
 )
-from schools.workflows.incident import check_transition
+from schools.models.base import check_record_date
+from schools.workflows.incident import check_closable, check_transition
 
 
 def _next_code(today: dt.date) -> str:
@@ -72,8 +73,7 @@ def create_incident(
     tip: Tip | None = None,
 ) -> Incident:  # fmt: skip
     """The write behind record_incident, for actions that open an incident inside their own transaction."""
-    if occurred_at > timezone.now():
-        raise ValidationError({"occurred_at": _("发生时间不能晚于现在。")})
+    check_record_date("occurred_at", occurred_at, _("发生时间"))
     if tip is not None and Incident.objects.filter(tip=tip).exists():
         raise ValidationError(_("该举报已经转为事件，不能重复登记。"))
     incident = Incident(
@@ -109,15 +109,46 @@ def add_party(
 
 @transaction.atomic(durable=True)
 def mark_family_notified(*, acting_user, party: IncidentParty, notified_at: dt.datetime) -> IncidentParty:
-    party = IncidentParty.objects.select_for_update().get(pk=party.pk)
-    if notified_at > timezone.now():
+    return _edit_party(
+        acting_user, party, None, action="incident.family_notified", family_notified_at=notified_at
+    )
+
+
+PARTY_EDITABLE = ["grade", "class_name", "family_notified_at"]
+
+
+@transaction.atomic(durable=True)
+def edit_party(
+    *, acting_user, party: IncidentParty, grade: str, class_name: str, family_notified_at: dt.datetime | None,
+    expected_version=None,
+) -> IncidentParty:  # fmt: skip
+    """Correct a party's grade and class or record that the family was told, until the case closes."""
+    return _edit_party(acting_user, party, expected_version, action="incident.party_edited", grade=grade.strip(),
+                       class_name=class_name.strip(), family_notified_at=family_notified_at)  # fmt: skip
+
+
+def _edit_party(
+    acting_user, party: IncidentParty, expected_version, *, action: str, **fields
+) -> IncidentParty:
+    # The incident first, then the party: the order every incident step locks in.
+    incident = Incident.objects.select_for_update().get(pk=party.incident_id)
+    if incident.stage == IncidentStage.CLOSED:
+        raise ValidationError(_("事件已结案，当事学生信息不能再修改。"), code="closed")
+    if incident.voided_at is not None:
+        raise ValidationError(_("该事件已作废，不能再办理。"), code="void")
+    party = lock_for_edit(IncidentParty, party.pk, expected_version)
+    notified_at = fields.get("family_notified_at")
+    if notified_at and notified_at > timezone.now():
         raise ValidationError({"family_notified_at": _("告知家长时间不能晚于现在。")})
-    before = audit.snapshot(party, ["family_notified_at"])
-    party.family_notified_at = notified_at
-    party.version += 1
-    party.save()
-    changes = audit.diff(before, audit.snapshot(party, ["family_notified_at"]))
-    audit.record(actor=acting_user, action="incident.family_notified", obj=party, changes=changes)
+    before = audit.snapshot(party, PARTY_EDITABLE)
+    for name, value in fields.items():
+        setattr(party, name, value)
+    party.full_clean()
+    changes = audit.diff(before, audit.snapshot(party, PARTY_EDITABLE))
+    if changes:
+        party.version += 1
+        party.save()
+        audit.record(actor=acting_user, action=action, obj=party, changes=changes)
     return party
 
 
@@ -271,7 +302,16 @@ def complete_follow_up(*, acting_user, follow_up: FollowUp, done_on: dt.date, no
 
 
 @transaction.atomic(durable=True)
-def close(*, acting_user, incident: Incident, closing_summary: str, expected_version=None) -> Incident:
+def close(
+    *,
+    acting_user,
+    incident: Incident,
+    closing_summary: str,
+    follow_up_waiver: str = "",
+    expected_version=None,
+) -> Incident:
+    """结案. A case determined as bullying needs its whole closing checklist first; the follow-up may
+    be waived only with a reason, which is kept on the incident."""
     incident = _locked(incident, expected_version)
     check_transition(incident, IncidentStage.CLOSED)
     if not closing_summary.strip():
@@ -282,10 +322,15 @@ def close(*, acting_user, incident: Incident, closing_summary: str, expected_ver
         raise ValidationError(_("还有未完成的追踪辅导，不能结案。"))
     if incident.is_serious and incident.upward_reported_at is None:
         raise ValidationError(_("严重欺凌事件须先上报区教育局，才能结案。"))
+    check_closable(incident, follow_up_waiver)
     incident.closing_summary = closing_summary
     incident.closed_on = timezone.localdate()
-    _move(incident, IncidentStage.CLOSED, acting_user=acting_user,
-          extra={"closing_summary": {"old": "", "new": closing_summary}})  # fmt: skip
+    extra = {"closing_summary": {"old": "", "new": closing_summary}}
+    waiver = follow_up_waiver.strip()
+    if waiver and not incident.follow_ups.filter(done_on__isnull=False, voided_at__isnull=True).exists():
+        extra["follow_up_waived_reason"] = {"old": incident.follow_up_waived_reason, "new": waiver}
+        incident.follow_up_waived_reason = waiver
+    _move(incident, IncidentStage.CLOSED, acting_user=acting_user, extra=extra)
     return incident
 
 

@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from schools import audit
 from schools.editing import ANY_VERSION, apply_edit, lock_for_edit
 from schools.models import Hazard, HazardStatus
+from schools.models.base import check_record_date
 from schools.workflows.hazard import check_transition
 
 EDITABLE_FIELDS = (
@@ -19,8 +20,7 @@ EDITABLE_FIELDS = (
 
 
 def _check_found_on(found_on: dt.date | None) -> None:
-    if found_on and found_on > timezone.localdate():
-        raise ValidationError({"found_on": _("发现日期不能晚于今天。")})
+    check_record_date("found_on", found_on, _("发现日期"))
 
 
 @transaction.atomic(durable=True)
@@ -62,8 +62,7 @@ def move_hazard_status(
     if status == HazardStatus.FIXED:
         if fixed_on is None:
             raise ValidationError({"fixed_on": _("请填写整改完成日期。")})
-        if fixed_on > timezone.localdate():
-            raise ValidationError({"fixed_on": _("整改完成日期不能晚于今天。")})
+        check_record_date("fixed_on", fixed_on, _("整改完成日期"))
         if fixed_on < hazard.found_on:
             raise ValidationError({"fixed_on": _("整改完成日期不能早于发现日期。")})
         changes["fixed_on"] = {

@@ -34,6 +34,7 @@ from schools.models import (
 )
 from schools.uploads import check_upload
 from tenants import audit as district_audit
+from tenants.retry import retry_on_deadlock
 
 CHAIN_LOCK = 4_040_404  # advisory-lock namespace: one submission at a time per school chain
 
@@ -111,6 +112,11 @@ def latest_submission(phase: Phase, school) -> PhaseSubmission | None:
 @transaction.atomic(durable=True)
 def start_report(*, acting_user, phase: Phase) -> PhaseReport:
     """Open this phase's draft (or return the open one); after a return, a new version copying the last."""
+    return write_start(acting_user=acting_user, phase=phase, today=timezone.localdate())
+
+
+def write_start(*, acting_user, phase: Phase, today: dt.date) -> PhaseReport:
+    """The write behind start_report (the demo seeds history through it with past dates)."""
     school = _school()
     phase = Phase.objects.select_related("campaign").get(pk=phase.pk)
     _refuse_unless_in_scope(phase, school)
@@ -127,9 +133,8 @@ def start_report(*, acting_user, phase: Phase) -> PhaseReport:
             overrides=dict(last.overrides), sections=dict(last.sections), created_by=acting_user,
         )  # fmt: skip
     else:
-        today = timezone.localdate()
-        if today < phase.starts_on:
-            check_window(phase, school, today)
+        # Refused up front: a draft that could never be submitted is work lost.
+        check_window(phase, school, today)
         report = PhaseReport(phase=phase, number=1, sections={}, overrides={}, created_by=acting_user)
     report.prefilled = prefill_figures(phase)
     if last is None:
@@ -168,11 +173,23 @@ def _clean_figures(phase, prefilled, raw_figures: dict, reasons: dict) -> tuple[
 def save_draft(
     *, acting_user, report: PhaseReport, figures: dict, reasons: dict, sections: dict, expected_version=None
 ) -> PhaseReport:
+    return write_draft(acting_user=acting_user, report=report, figures=figures, reasons=reasons,
+                       sections=sections, expected_version=expected_version, today=timezone.localdate())  # fmt: skip
+
+
+def write_draft(
+    *, acting_user, report: PhaseReport, figures: dict, reasons: dict, sections: dict, expected_version=None,
+    today: dt.date,
+) -> PhaseReport:  # fmt: skip
+    """The write behind save_draft (the demo seeds history through it with past dates)."""
     # A locked report says so before any version check: no edit of it can ever succeed.
     if PhaseReport.objects.select_for_update().get(pk=report.pk).is_locked:
         raise LockedRecord(_("报告已提交并锁定，不能修改。"))
     report = lock_for_edit(PhaseReport, report.pk, expected_version)
-    phase = Phase.objects.get(pk=report.phase_id)
+    phase = Phase.objects.select_related("campaign").get(pk=report.phase_id)
+    _refuse_unless_in_scope(phase, _school())
+    if report.previous_id is None:  # a first version is bound to the window; a returned one is not
+        check_window(phase, _school(), today)
     prefilled = prefill_figures(phase)
     clean, overrides, errors = _clean_figures(phase, prefilled, figures, reasons)
     if errors:
@@ -214,6 +231,7 @@ def add_attachment(*, acting_user, report: PhaseReport, upload) -> PhaseReportAt
     return attachment
 
 
+@retry_on_deadlock
 @transaction.atomic(durable=True)
 def submit_report(*, acting_user, report: PhaseReport) -> PhaseSubmission:
     """Lock the report, hash it into the school's chain and send its de-identified summary up.
@@ -224,6 +242,7 @@ def submit_report(*, acting_user, report: PhaseReport) -> PhaseSubmission:
 def write_submission(*, acting_user, report: PhaseReport, now: dt.datetime) -> PhaseSubmission:
     """The write behind submit_report (the demo seeds history through it with past times)."""
     school = _school()
+    progress_rollup.lock()  # first, before any row lock (see progress_rollup.PROGRESS_LOCK)
     report = PhaseReport.objects.select_for_update().filter(pk=report.pk).first()
     if report is None:
         raise ValidationError(_("未找到该报告。"))

@@ -92,6 +92,21 @@ class DecideAppealForm(BootstrapForm):
 
 class CloseForm(VersionedForm):
     closing_summary = forms.CharField(label=_("结案说明"), widget=forms.Textarea(attrs={"rows": 3}))
+    follow_up_waiver = forms.CharField(
+        label=_("不需追踪辅导的理由"), required=False, widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("追踪辅导未完成时必填（仅适用于认定为欺凌的事件）。"),
+    )  # fmt: skip
+    confirmed = forms.BooleanField(
+        label=_("我已核对结案清单，确认结案（结案后不能再修改）"),
+        error_messages={"required": _("请勾选确认后再结案。")},
+    )
+
+
+class PartyEditForm(VersionedForm):
+    party = forms.IntegerField(widget=forms.HiddenInput)
+    grade = forms.CharField(label=_("年级"), max_length=20)
+    class_name = forms.CharField(label=_("班级"), max_length=30)
+    family_notified_at = forms.DateTimeField(label=_("告知家长时间"), widget=DATETIME, required=False)
 
 
 class ConfirmForm(BootstrapForm):

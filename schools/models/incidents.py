@@ -86,6 +86,7 @@ class Incident(Versioned, Voidable):
     upward_reported_at = models.DateTimeField(_("上报时间"), null=True, blank=True)
     closed_on = models.DateField(_("结案日期"), null=True, blank=True)
     closing_summary = models.TextField(_("结案说明"), blank=True)
+    follow_up_waived_reason = models.TextField(_("不需追踪辅导的理由"), blank=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         null=True,

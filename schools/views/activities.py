@@ -66,7 +66,9 @@ def activity_new(request):
             add_errors(form, error)
         else:
             return redirect("activity-detail", pk=activity.pk)
-    return render(request, "schools/activities/new.html", {"form": form})
+    # A refused form comes back with its messages and 400, like the API.
+    status = 400 if request.method == "POST" else 200
+    return render(request, "schools/activities/new.html", {"form": form}, status=status)
 
 
 def _context(request, activity, bound=None):

@@ -40,6 +40,7 @@ SCHOOL_ACTIONS = {
     "incident.recorded": gettext_lazy("登记事件"),
     "incident.party_added": gettext_lazy("添加当事学生"),
     "incident.family_notified": gettext_lazy("告知家长"),
+    "incident.party_edited": gettext_lazy("修改当事学生信息"),
     "incident.investigating": gettext_lazy("立案调查"),
     "incident.determined": gettext_lazy("作出认定"),
     "incident.handling": gettext_lazy("进入处置"),

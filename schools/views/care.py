@@ -90,7 +90,9 @@ def care_new(request):
             add_errors(form, error)
         else:
             return redirect("care-detail", pk=entry.pk)
-    return render(request, "schools/care/new.html", {"form": form})
+    # A refused form comes back with its messages and 400, like the API.
+    status = 400 if request.method == "POST" else 200
+    return render(request, "schools/care/new.html", {"form": form}, status=status)
 
 
 def _history(entry):

@@ -1,3 +1,4 @@
+from django.db import connection
 from django.shortcuts import render
 
 from oversight.selectors import current_phase, next_phase
@@ -13,8 +14,8 @@ def school_home(request):
     Figures only, no names, so the school's assigned inspectors may read it too."""
     context = dashboard_figures()
     context["overdue"] = overdue_items(getattr(request, "membership", None))
-    context["current_phase"] = current_phase()
-    context["next_phase"] = next_phase()
+    context["current_phase"] = current_phase(school=connection.tenant)
+    context["next_phase"] = next_phase(school=connection.tenant)
     context["membership"] = getattr(request, "membership", None)
     return render(request, "schools/home.html", context)
 

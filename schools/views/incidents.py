@@ -18,7 +18,7 @@ from schools.models import (
     PartyRole,
 )
 from schools.views.common import add_errors, requires, step_views
-from schools.workflows.incident import allowed_next
+from schools.workflows.incident import allowed_next, closing_checklist
 from tenants.access import break_glass_view
 
 
@@ -51,13 +51,21 @@ def incident_new(request):
             add_errors(form, error)
         else:
             return redirect("incident-detail", pk=incident.pk)
-    return render(request, "schools/incidents/new.html", {"form": form})
+    # A refused form comes back with its messages and 400, like the API.
+    status = 400 if request.method == "POST" else 200
+    return render(request, "schools/incidents/new.html", {"form": form}, status=status)
 
 
 def _context(request, incident, bound=None):
     membership = request.membership
     parties = permissions.parties_visible_to(membership, incident)
     named = [p for p in parties if not p.masked]
+    for party in named:
+        party.edit_form = forms.PartyEditForm(
+            initial={"party": party.pk, "grade": party.grade, "class_name": party.class_name,
+                     "family_notified_at": party.family_notified_at, "version": party.version},
+            auto_id=f"party{party.pk}_%s",
+        )  # fmt: skip
     context = {
         "incident": incident,
         "can_handle": permissions.handles_incidents(membership),
@@ -70,6 +78,7 @@ def _context(request, incident, bound=None):
         "appeals": incident.appeals.all(),
         "history": audit.history(incident)[:50],
         "next_stages": allowed_next(incident.stage),
+        "closing_checklist": closing_checklist(incident),
         "today": timezone.localdate(),
         "now": timezone.now(),
         "forms": {
@@ -93,6 +102,10 @@ def _context(request, incident, bound=None):
     if bound:
         name, form = bound
         context["forms"][name] = form
+        if name == "edit_party":
+            for party in parties:
+                if str(party.pk) == form.data.get("party"):
+                    party.edit_form = form
         context["failed_form"] = name
         # The form may sit in a card this stage does not show, so its messages also go on top.
         context["failed_errors"] = [message for messages in form.errors.values() for message in messages]
@@ -233,9 +246,18 @@ close = _step(
     "close",
     forms.CloseForm,
     lambda r, i, d: actions.close(
-        acting_user=r.user, incident=i, closing_summary=d["closing_summary"], expected_version=_version(d)
+        acting_user=r.user, incident=i, closing_summary=d["closing_summary"],
+        follow_up_waiver=d["follow_up_waiver"], expected_version=_version(d),
     ),
-)
+)  # fmt: skip
+edit_party = _step(
+    "edit_party",
+    forms.PartyEditForm,
+    lambda r, i, d: actions.edit_party(
+        acting_user=r.user, party=_party(i, d["party"]), grade=d["grade"], class_name=d["class_name"],
+        family_notified_at=d["family_notified_at"], expected_version=_version(d),
+    ),
+)  # fmt: skip
 void = _step(
     "void",
     forms.VoidForm,

@@ -81,7 +81,9 @@ def hazard_new(request):
             add_errors(form, error)
         else:
             return redirect("hazard-detail", pk=hazard.pk)
-    return render(request, "schools/ledger/new.html", {"form": form})
+    # A refused form comes back with its messages and 400, like the API.
+    status = 400 if request.method == "POST" else 200
+    return render(request, "schools/ledger/new.html", {"form": form}, status=status)
 
 
 def _context(request, hazard, bound=None):

@@ -27,7 +27,9 @@ DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 
 
 def _phases_for_school(school):
-    campaigns = [c for c in Campaign.objects.prefetch_related("phases") if c.includes(school)]
+    campaigns = Campaign.objects.filter(pk__in=Campaign.including(school).values("pk")).prefetch_related(
+        "phases"
+    )
     return [(campaign, list(campaign.phases.order_by("order"))) for campaign in campaigns]
 
 
@@ -39,12 +41,18 @@ def report_list(request):
         reports[report.phase_id] = report  # the latest version per phase
     submissions = {s.phase_id: s for s in PhaseSubmission.objects.filter(school=school).order_by("version")}
     rows = []
+    today = timezone.localdate()
     for campaign, phases in _phases_for_school(school):
         for phase in phases:
+            try:
+                actions.check_window(phase, school, today)
+                closed = ""
+            except ValidationError as error:
+                closed = error.messages[0]
             rows.append({
                 "campaign": campaign, "phase": phase, "report": reports.get(phase.pk),
                 "submission": submissions.get(phase.pk), "exempt": is_exempt(phase, school),
-                "due": effective_due(phase, extension_for(phase, school)),
+                "due": effective_due(phase, extension_for(phase, school)), "closed": closed,
             })  # fmt: skip
     return render(request, "schools/reports/list.html", {"rows": rows, "today": timezone.localdate()})
 
@@ -134,12 +142,27 @@ def report_submit(request, pk):
         actions.submit_report(acting_user=request.user, report=report)
     except ValidationError as error:
         report.refresh_from_db()
-        form = ReportForm(phase=Phase.objects.get(pk=report.phase_id), report=report)
+        form = _bound_form(report)
         add_errors(form, error)
         return render(
             request, "schools/reports/detail.html", _context(request, report, form=form), status=400
         )
     return redirect("report-detail", pk=pk)
+
+
+def _bound_form(report):
+    """The report's form bound to what is saved, so a refusal can sit beside the field it is about
+    (an unbound form has no error list to add to)."""
+    phase = Phase.objects.get(pk=report.phase_id)
+    data = {"version": report.version}
+    for key in phase.figure_keys():
+        data[f"figure_{key}"] = report.figures.get(key, report.prefilled.get(key, 0))
+        data[f"reason_{key}"] = report.overrides.get(key, "")
+    for section in phase.sections():
+        data[f"section_{section['key']}"] = report.sections.get(section["key"], "")
+    form = ReportForm(data, phase=phase, report=report)
+    form.is_valid()
+    return form
 
 
 @requires(permissions.can_manage_records)

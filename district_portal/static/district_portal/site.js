@@ -4,3 +4,13 @@ document.addEventListener("change", function (event) {
     event.target.form.submit();
   }
 });
+
+// An irreversible step asks first: a button (or form) with data-confirm="…" submits only when the
+// user agrees. Without scripts the form still submits, and the server's own checks still hold.
+document.addEventListener("submit", function (event) {
+  var source = event.submitter && event.submitter.dataset.confirm ? event.submitter : event.target;
+  var message = source.dataset ? source.dataset.confirm : null;
+  if (message && !window.confirm(message)) {
+    event.preventDefault();
+  }
+});
