@@ -7,9 +7,10 @@ from django.core.exceptions import ValidationError
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.http import content_disposition_header
 
-from oversight import actions, forms
+from oversight import actions, forms, progress_rollup
 from oversight.exports import XLSX, campaign_xlsx
 from oversight.models import Campaign, Phase, PhaseSubmission, SubmissionStatus
 from oversight.progress import STATE_LABELS, STATE_SCORES, campaign_progress
@@ -57,8 +58,14 @@ def _matrix_data(progress) -> dict:
 
 
 def campaign_detail(request, pk, bound=None):
+    """The campaign's progress from the progress roll-up: tallies over every school, the matrix a
+    page of schools at a time (furthest behind first), so the page costs the same at 20 schools
+    as at 2,000."""
     campaign = get_object_or_404(Campaign, pk=pk)
-    progress = campaign_progress(campaign)
+    page = request.GET.get("page", "1")
+    progress = progress_rollup.progress_page(
+        campaign, int(page) if page.isdigit() else 1, timezone.localdate()
+    )
     context = {
         "campaign": campaign,
         "progress": progress,
