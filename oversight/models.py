@@ -415,4 +415,6 @@ from oversight.models_rollups import (  # noqa: E402, F401
     PhaseProgressRollup,
     SchoolMonthRollup,
     SchoolRollup,
+    SchoolScorecard,
+    ScorecardStats,
 )

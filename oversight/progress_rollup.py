@@ -51,12 +51,18 @@ def _rows(progress) -> list[PhaseProgressRollup]:
 
 
 @transaction.atomic
-def refresh_campaign(campaign: Campaign) -> int:
-    """Replace every cell of the campaign (the schools now in its scope × its phases)."""
+def refresh_campaign(campaign: Campaign, *, cards: bool = True) -> int:
+    """Replace every cell of the campaign (the schools now in its scope × its phases); a new
+    campaign or phase moves the dashboard's default view, so its scorecards are rebuilt too."""
+    from oversight import scorecards
+
     _lock()
     progress = campaign_progress(campaign)
     PhaseProgressRollup.objects.filter(phase__campaign=campaign).delete()
-    return len(PhaseProgressRollup.objects.bulk_create(_rows(progress), batch_size=2000))
+    n = len(PhaseProgressRollup.objects.bulk_create(_rows(progress), batch_size=2000))
+    if cards:
+        scorecards.rebuild()
+    return n
 
 
 @transaction.atomic
@@ -70,14 +76,21 @@ def refresh_school_cells(school, campaigns=None) -> None:
         if campaign.includes(school):
             rows += _rows(campaign_progress(campaign, schools=[school]))
     PhaseProgressRollup.objects.bulk_create(rows)
+    from oversight import scorecards
+
+    scorecards.refresh_school(school)
 
 
 @transaction.atomic
 def refresh_all() -> int:
     """Every campaign's cells (the reconcile). Returns the number of cells."""
     _lock()
+    from oversight import scorecards
+
     PhaseProgressRollup.objects.all().delete()
-    return sum(refresh_campaign(campaign) for campaign in Campaign.objects.all())
+    n = sum(refresh_campaign(campaign, cards=False) for campaign in Campaign.objects.all())
+    scorecards.rebuild()
+    return n
 
 
 def with_state(queryset, today: dt.date):
