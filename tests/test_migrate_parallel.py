@@ -8,7 +8,6 @@ import subprocess
 import sys
 
 import psycopg
-import pytest
 from django.db import connection
 
 from tests.processes import ROOT, child_env
