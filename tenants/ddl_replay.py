@@ -323,4 +323,9 @@ def replay(schema: str, ddl: str | None = None) -> None:
     ddl = ddl if ddl is not None else template_ddl()
     name = _ident(schema)
     with connection.cursor() as cursor:
-        cursor.execute(ddl.replace(MARKER, name))
+        # One statement at a time: Citus refuses a multi-statement string sent to a distributed
+        # schema ("cannot insert multiple commands into a prepared statement"). Every statement
+        # generate() writes ends a line with ";" and no other line does.
+        for statement in ddl.replace(MARKER, name).split(";\n"):
+            if statement.strip():
+                cursor.execute(statement)

@@ -28,7 +28,7 @@ from django_tenants.utils import get_public_schema_name, get_tenant_model, schem
 from psycopg import sql
 from tqdm import tqdm
 
-from tenants import ddl_replay
+from tenants import citus, ddl_replay
 from tenants.migration_status import schemas_behind
 
 DEFAULT_JOBS = max(1, min(4, os.cpu_count() or 1))
@@ -70,6 +70,9 @@ class Command(MigrateSchemasCommand):
 
         if self.sync_public:
             executor.run_migrations(tenants=[public])
+            if citus.installed():
+                # Before the template is migrated: its tables' keys to public tables need these.
+                citus.prepare_public(self.stdout)
         if not self.sync_tenant:
             return
         if self.schema_name and self.schema_name != public:
