@@ -418,3 +418,4 @@ from oversight.models_rollups import (  # noqa: E402, F401
     SchoolScorecard,
     ScorecardStats,
 )
+from oversight.onboarding.models import OnboardingJob  # noqa: E402, F401
