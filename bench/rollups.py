@@ -12,7 +12,6 @@ import hashlib
 import os
 import random
 import statistics
-import subprocess
 import time
 
 from django.db import connection
@@ -93,23 +92,12 @@ def fill_school(school, incidents: int, rng: random.Random) -> None:
 
 
 def template_ddl() -> str:
-    """The template schema as SQL (pg_dump, schema and its few rows), to replay under another name.
+    """The template's DDL as provisioning replays it (tenants.ddl_replay): the same tables,
+    indexes and constraints as a migrated schema, at a steady cost per school. The first school is
+    still made the normal way (provisioning, roll-up rows included), so that path is exercised too."""
+    from tenants import ddl_replay
 
-    django-tenants' clone_schema() slows down as the catalog grows (about 6 s a school once there
-    are a hundred schools here): fine for onboarding one school, far too slow to generate 2,000.
-    Replaying the template's own DDL gives the same tables, indexes and constraints at a steady
-    ~0.1 s a school. The first school is still made the normal way (provisioning), so the path a
-    real school takes is exercised too."""
-    from django.conf import settings
-
-    from tenants.backup import _libpq_env, _tool
-
-    dump = subprocess.run(
-        [_tool("pg_dump"), f"--schema={settings.TENANT_BASE_SCHEMA}", "--no-owner", "--no-privileges",
-         "--inserts"], env=_libpq_env(), capture_output=True, text=True, check=True,
-    ).stdout  # fmt: skip
-    # psql meta-commands (\restrict …) are not SQL; search_path is set per statement by the dump.
-    return "\n".join(line for line in dump.splitlines() if not line.startswith("\\"))
+    return ddl_replay.template_ddl()
 
 
 def fast_school(ddl: str, number: int, rng: random.Random):
@@ -119,8 +107,9 @@ def fast_school(ddl: str, number: int, rng: random.Random):
 
     slug = f"bench-dash-{number:04d}"
     schema = School.schema_name_for(slug)
-    with connection.cursor() as cursor:
-        cursor.execute(ddl.replace(settings.TENANT_BASE_SCHEMA, schema))
+    from tenants import ddl_replay
+
+    ddl_replay.replay(schema, ddl)
     connection.set_schema_to_public()
     school = School(schema_name=schema, slug=slug, name=f"基准测试学校 {number:04d}", code=f"38{number:08d}",
                     kind=rng.choice(KINDS), area=rng.choice(AREAS), student_count=rng.randrange(300, 3000))  # fmt: skip
