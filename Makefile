@@ -6,7 +6,7 @@ STAMP  := $(VENV)/.installed-$(shell cat pyproject.toml | cksum | cut -d' ' -f1)
 SCALE  ?= small
 PYTEST_ARGS ?=
 
-.PHONY: install run serve test bench lint browser messages clean
+.PHONY: install run serve test test-citus bench lint browser messages clean
 
 $(STAMP): pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -36,6 +36,11 @@ browser:
 
 test: install browser
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+# A real Citus cluster (coordinator + two workers of the machine's PostgreSQL 15 on ports 9700-9702,
+# data under var/citus): installs Citus when missing and possible, else skips with a loud reason.
+test-citus: install
+	$(BIN)/python -m tests.citus_cluster run $(PYTEST_ARGS)
 
 bench: install
 	$(BIN)/python -m bench --scale $(SCALE)

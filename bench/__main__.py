@@ -15,7 +15,7 @@ from contextlib import contextmanager
 from psycopg import sql
 
 # migrate_noop first, so that it measures exactly its own N schools.
-MODULES = ("migrate_noop", "school_creation", "host_lookup", "rollups", "load")
+MODULES = ("migrate_noop", "school_creation", "host_lookup", "rollups", "scale", "memory", "load")
 
 
 def _admin(statement: sql.Composable) -> None:

@@ -12,7 +12,6 @@ import hashlib
 import os
 import random
 import statistics
-import subprocess
 import time
 
 from django.db import connection
@@ -26,6 +25,7 @@ SIZES = {"small": (10, 40), "full": (200, 2000)}
 INCIDENTS = {"small": 60, "full": 500}
 DASHBOARD_RUNS = 20
 NAIVE_RUNS = 3
+DEFAULT_MEDIANS: dict[int, float] = {}
 AREAS = ["薛家镇", "龙虎塘街道", "河海街道", "三井街道", "新桥街道", "春江镇", "罗溪镇", "孟河镇"]
 KINDS = ["primary", "primary", "primary", "junior", "junior", "nine_year", "senior", "vocational"]
 
@@ -92,23 +92,12 @@ def fill_school(school, incidents: int, rng: random.Random) -> None:
 
 
 def template_ddl() -> str:
-    """The template schema as SQL (pg_dump, schema and its few rows), to replay under another name.
+    """The template's DDL as provisioning replays it (tenants.ddl_replay): the same tables,
+    indexes and constraints as a migrated schema, at a steady cost per school. The first school is
+    still made the normal way (provisioning, roll-up rows included), so that path is exercised too."""
+    from tenants import ddl_replay
 
-    django-tenants' clone_schema() slows down as the catalog grows (about 6 s a school once there
-    are a hundred schools here): fine for onboarding one school, far too slow to generate 2,000.
-    Replaying the template's own DDL gives the same tables, indexes and constraints at a steady
-    ~0.1 s a school. The first school is still made the normal way (provisioning), so the path a
-    real school takes is exercised too."""
-    from django.conf import settings
-
-    from tenants.backup import _libpq_env, _tool
-
-    dump = subprocess.run(
-        [_tool("pg_dump"), f"--schema={settings.TENANT_BASE_SCHEMA}", "--no-owner", "--no-privileges",
-         "--inserts"], env=_libpq_env(), capture_output=True, text=True, check=True,
-    ).stdout  # fmt: skip
-    # psql meta-commands (\restrict …) are not SQL; search_path is set per statement by the dump.
-    return "\n".join(line for line in dump.splitlines() if not line.startswith("\\"))
+    return ddl_replay.template_ddl()
 
 
 def fast_school(ddl: str, number: int, rng: random.Random):
@@ -118,8 +107,9 @@ def fast_school(ddl: str, number: int, rng: random.Random):
 
     slug = f"bench-dash-{number:04d}"
     schema = School.schema_name_for(slug)
-    with connection.cursor() as cursor:
-        cursor.execute(ddl.replace(settings.TENANT_BASE_SCHEMA, schema))
+    from tenants import ddl_replay
+
+    ddl_replay.replay(schema, ddl)
     connection.set_schema_to_public()
     school = School(schema_name=schema, slug=slug, name=f"基准测试学校 {number:04d}", code=f"38{number:08d}",
                     kind=rng.choice(KINDS), area=rng.choice(AREAS), student_count=rng.randrange(300, 3000))  # fmt: skip
@@ -247,10 +237,28 @@ def measure(count: int, incidents: int, rng: random.Random) -> float:
     median = statistics.median(runs)
     report(f"rollup_dashboard_{count}_schools_median", median * 1000, "ms")
     report(f"rollup_dashboard_{count}_schools_p95", _p95(runs) * 1000, "ms")
+    # The default view (no filter chosen: the latest campaign, its period, every school), which the
+    # scorecards answer; the figure the growth target is about.
+    default = dashboard.Filters.from_query({})
+
+    def build_default():
+        board = dashboard.build(None, default)
+        dashboard.chart_data(board)
+        if board.progress is not None:
+            _matrix(board.progress)
+
+    from oversight.campaign_views import _matrix_data as _matrix
+
+    build_default()
+    assert dashboard.build(None, default).cards is not None, "the default view did not read the scorecards"
+    default_runs = [timed(build_default) for _ in range(DASHBOARD_RUNS)]
+    DEFAULT_MEDIANS[count] = statistics.median(default_runs)
+    report(f"rollup_dashboard_default_{count}_schools_median", DEFAULT_MEDIANS[count] * 1000, "ms")
     naive = [timed(lambda: naive_dashboard(filters)) for _ in range(NAIVE_RUNS)]
     report(f"rollup_naive_{count}_schools_median", statistics.median(naive) * 1000, "ms")
     report(f"rollup_naive_{count}_schools_p95", _p95(naive) * 1000, "ms")
     report(f"rollup_speedup_{count}_schools", statistics.median(naive) / median, "x")
+    report(f"rollup_speedup_default_{count}_schools", statistics.median(naive) / DEFAULT_MEDIANS[count], "x")
     one = schools[len(schools) // 2]
     rollups.refresh_school(one)
     refresh = [timed(lambda: rollups.refresh_school(one)) for _ in range(20)]
@@ -267,3 +275,8 @@ def run(scale: str) -> None:
         return
     at_large = measure(large, incidents, rng)
     report(f"rollup_dashboard_growth_{small}_to_{large}", at_large / at_small, "x")
+    report(
+        f"rollup_dashboard_default_growth_{small}_to_{large}",
+        DEFAULT_MEDIANS[large] / DEFAULT_MEDIANS[small],
+        "x",
+    )

@@ -347,7 +347,13 @@ def seed_phase_reports(schools: list[School]) -> None:
         with tenant_context(school), transaction.atomic():
             report = reports.write_start(acting_user=admin, phase=phase, today=day)
             report = reports.write_draft(
-                acting_user=admin, report=report, expected_version=report.version, figures={}, reasons={}, sections=text, today=day
+                acting_user=admin,
+                report=report,
+                expected_version=report.version,
+                figures={},
+                reasons={},
+                sections=text,
+                today=day,
             )
             return reports.write_submission(acting_user=admin, report=report, now=moment(day))
 

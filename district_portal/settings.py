@@ -151,7 +151,8 @@ if "?host=" in DATABASE_URL and not _db.get("HOST"):
     _db["HOST"] = DATABASE_URL.split("?host=", 1)[1].split("&", 1)[0]
 # Each test run gets its own database, so two runs on one server (two developers, or a
 # developer and CI) never drop each other's.
-_db["TEST"] = {"NAME": f"test_{_db['NAME']}_{os.getpid()}"}
+# make test-citus prepares its test database on every node beforehand and names it here.
+_db["TEST"] = {"NAME": os.environ.get("TEST_DATABASE_NAME") or f"test_{_db['NAME']}_{os.getpid()}"}
 DATABASES = {"default": _db}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 

@@ -23,6 +23,9 @@ from tenants.models import AuditEvent, School
 DISTRICT_ACTIONS = {
     "school.created": gettext_lazy("开通学校"),
     "account.bureau_admin_created": gettext_lazy("创建教育局管理员账号"),
+    "onboarding.checked": gettext_lazy("上传并校验学校名单"),
+    "onboarding.started": gettext_lazy("确认批量开通学校"),
+    "onboarding.finished": gettext_lazy("批量开通学校完成"),
     "campaign.created": gettext_lazy("创建专项行动"),
     "phase.created": gettext_lazy("新增阶段"),
     "phase.monthly_generated": gettext_lazy("生成月报阶段"),

@@ -18,8 +18,13 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from inspections.models import Visit
-from inspections.selectors import NOT_VISITED_DAYS, open_notices, overdue_notices, schools_visible_to
-from oversight import progress_rollup
+from inspections.selectors import (
+    NOT_VISITED_DAYS,
+    open_notices,
+    overdue_notices,
+    schools_visible_to,
+)
+from oversight import progress_rollup, scorecards
 from oversight.models import Campaign, CampaignScope, DistrictSettings
 from oversight.models_rollups import (
     ActivityRollup,
@@ -31,6 +36,7 @@ from oversight.models_rollups import (
     PhaseProgressRollup,
     SchoolMonthRollup,
     SchoolRollup,
+    SchoolScorecard,
 )
 from oversight.progress import LATE, MISSING
 from schools.models import SERIOUS_SEVERITIES, ActivityKind, BullyingKind, IncidentSeverity, IncidentStage
@@ -225,6 +231,62 @@ class IncidentFigures:
         return {row["month"]: row["n"] for row in rows}
 
 
+def phases_for(filters: Filters) -> list:
+    if filters.campaign is None:
+        return []
+    period_end = month_end(filters.end)
+    return [p for p in filters.campaign.phases.order_by("order")
+            if p.starts_on <= period_end and p.ends_on >= filters.start]  # fmt: skip
+
+
+def per_school_sql(filters: Filters, today: dt.date, school_ids, phases=None) -> tuple[str, list]:
+    """`WITH …` the per-school figures of the schools `school_ids` (a queryset of ids) as CTEs:
+    rated(id, name, n, serious, rate) — incidents and serious cases in the period, the rate per
+    1,000 students —, missing, fixes, notices, open_notices, visited, open_incidents (school_id, n).
+    The dashboard's custom views and the scorecards' rebuild both start from it."""
+    phases = phases_for(filters) if phases is None else phases
+    in_ids = RawSQL("SELECT id FROM ids", ())
+    ids_sql, ids_params = _in_sql(school_ids)
+    missing = PhaseProgressRollup.objects.none()
+    if phases:
+        missing = progress_rollup.with_state(
+            PhaseProgressRollup.objects.filter(phase__in=phases, school_id__in=in_ids), today
+        ).filter(cell_state=MISSING)
+    queries = {
+        "missing": missing.values("school_id").annotate(n=Count("pk")),
+        "fixes": HazardRollup.objects.filter(school_id__in=in_ids, status__in=OPEN_HAZARD, deadline__lt=today)
+        .values("school_id").annotate(n=Sum("count")),
+        "notices": overdue_notices(in_ids, today=today),
+        "open_notices": open_notices(in_ids),
+        "visited": Visit.objects.filter(school_id__in=in_ids, voided_at__isnull=True,
+                                        visited_on__gte=today - dt.timedelta(days=NOT_VISITED_DAYS))
+        .values("school_id").annotate(n=Count("pk")),
+        "open_incidents": SchoolRollup.objects.filter(school_id__in=in_ids).values("school_id")
+        .annotate(n=Sum("open_incidents")),
+    }  # fmt: skip
+    ctes, params = [], [*ids_params, filters.start, filters.end]
+    for name, queryset in queries.items():
+        if name == "missing" and not phases:
+            ctes.append(f"{name}(school_id, n) AS (SELECT NULL::int, NULL::bigint WHERE FALSE)")
+            continue
+        text, query_params = queryset.order_by().values_list("school_id", "n").query.sql_with_params()
+        ctes.append(f"{name}(school_id, n) AS ({text})")
+        params += query_params
+    statement = f"""
+        WITH ids(id) AS MATERIALIZED ({ids_sql}),
+        per AS (
+            SELECT school_id, sum(incidents) AS n, sum(serious) AS serious FROM {SchoolMonthRollup._meta.db_table}
+            WHERE month BETWEEN %s AND %s AND school_id IN (SELECT id FROM ids) GROUP BY school_id),
+        {", ".join(ctes)},
+        rated AS (
+            SELECT s.id, s.name, coalesce(per.n, 0) AS n, coalesce(per.serious, 0) AS serious,
+                   CASE WHEN s.student_count > 0
+                        THEN 1000.0::float8 * coalesce(per.n, 0) / s.student_count END AS rate
+            FROM {School._meta.db_table} s LEFT JOIN per ON per.school_id = s.id
+            WHERE s.id IN (SELECT id FROM ids))"""
+    return statement, params
+
+
 class Dashboard(IncidentFigures):
     """The figures of one view of the dashboard. What the charts show is worked out on creation,
     in a fixed number of queries: months, kinds and severities from the district cubes (whose size
@@ -236,6 +298,7 @@ class Dashboard(IncidentFigures):
         super().__init__(user, filters, today)
         self.rules = DistrictSettings.current()
         self.phases = self._phases()
+        self.cards = scorecards.current(filters, user, today)
         self.phase_tallies, self.progress_total = progress_rollup.tallies(self.phases, self.school_ids, today)
         figures = self._per_school(rank_limit=RANKING_BARS, flag_limit=FLAG_ROWS)
         self.top, self.flags, self.flag_count = figures["ranked"], figures["flags"], figures["flag_count"]
@@ -245,11 +308,7 @@ class Dashboard(IncidentFigures):
     # -- what the charts show -------------------------------------------------------------
 
     def _phases(self) -> list:
-        if self.filters.campaign is None:
-            return []
-        period_end = month_end(self.filters.end)
-        return [p for p in self.filters.campaign.phases.order_by("order")
-                if p.starts_on <= period_end and p.ends_on >= self.filters.start]  # fmt: skip
+        return phases_for(self.filters)
 
     def _per_school(self, *, rank_limit: int | None, flag_limit: int | None) -> dict:
         """Everything that needs a figure for each filtered school, in one statement whose answer
@@ -258,59 +317,36 @@ class Dashboard(IncidentFigures):
         totals — schools, open incidents, overdue fixes, schools not visited, notices, the mean
         and standard deviation of the rates, the number of flagged schools.
 
-        Each rule's figure per school (the rate against the district's mean and standard
-        deviation, serious cases, missing reports, overdue fixes, overdue notices) is a query of
-        its own model, joined to every filtered school and scored by the rules' weights in SQL."""
-        rules, today = self.rules, self.today
-        in_ids = RawSQL("SELECT id FROM ids", ())
-        ids_sql, ids_params = _in_sql(self.school_ids)
-        missing = PhaseProgressRollup.objects.none()
-        if self.phases:
-            missing = progress_rollup.with_state(
-                PhaseProgressRollup.objects.filter(phase__in=self.phases, school_id__in=in_ids), today
-            ).filter(cell_state=MISSING)
-        queries = {
-            "missing": missing.values("school_id").annotate(n=Count("pk")),
-            "fixes": HazardRollup.objects.filter(school_id__in=in_ids, status__in=OPEN_HAZARD, deadline__lt=today)
-            .values("school_id").annotate(n=Sum("count")),
-            "notices": overdue_notices(in_ids, today=today),
-            "open_notices": open_notices(in_ids),
-            "visited": Visit.objects.filter(school_id__in=in_ids, voided_at__isnull=True,
-                                            visited_on__gte=today - dt.timedelta(days=NOT_VISITED_DAYS))
-            .values("school_id").annotate(n=Count("pk")),
-            "open_incidents": SchoolRollup.objects.filter(school_id__in=in_ids).values("school_id")
-            .annotate(n=Sum("open_incidents")),
-        }  # fmt: skip
-        ctes, params = [], [*ids_params, *self.period]
-        for name, queryset in queries.items():
-            if name == "missing" and not self.phases:
-                ctes.append(f"{name}(school_id, n) AS (SELECT NULL::int, NULL::bigint WHERE FALSE)")
-                continue
-            text, query_params = queryset.order_by().values_list("school_id", "n").query.sql_with_params()
-            ctes.append(f"{name}(school_id, n) AS ({text})")
-            params += query_params
+        The default view reads these from the scorecards (oversight.scorecards); any other view
+        works each rule's figure per school out from the roll-ups (per_school_sql), joined to
+        every filtered school and scored by the rules' weights in SQL."""
+        if self.cards is not None:
+            statement, params = self._from_cards(rank_limit, flag_limit)
+        else:
+            statement, params = self._from_rollups(rank_limit, flag_limit)
+        with connection.cursor() as cursor:
+            cursor.execute(statement, params)
+            rows = sorted(cursor.fetchall(), key=lambda row: (row[0], row[1]))
+        return self._figures(rows)
+
+    def _rule_params(self) -> list:
+        rules = self.rules
         off = 2**31 - 1  # a threshold of 0 turns its rule off
-        params += [
-            float(rules.flag_rate_sigma or 0), rules.flag_rate_weight,
+        return [
             rules.flag_serious_cases or off, rules.flag_serious_weight,
             rules.flag_overdue_reports or off, rules.flag_overdue_reports_weight,
             rules.flag_overdue_fixes or off, rules.flag_overdue_fixes_weight,
-            rules.flag_overdue_notices or off, rules.flag_overdue_notices_weight, rules.flag_min_score,
+            rules.flag_overdue_notices or off, rules.flag_overdue_notices_weight,
         ]  # fmt: skip
+
+    def _from_rollups(self, rank_limit, flag_limit) -> tuple[str, list]:
+        rules = self.rules
+        text, params = per_school_sql(self.filters, self.today, self.school_ids, phases=self.phases)
+        params += [float(rules.flag_rate_sigma or 0), rules.flag_rate_weight, *self._rule_params(),
+                   rules.flag_min_score]  # fmt: skip
         rank_limit = "" if rank_limit is None else f"LIMIT {int(rank_limit)}"
         flag_limit = "" if flag_limit is None else f"LIMIT {int(flag_limit)}"
-        statement = f"""
-            WITH ids(id) AS MATERIALIZED ({ids_sql}),
-            per AS (
-                SELECT school_id, sum(incidents) AS n, sum(serious) AS serious FROM {SchoolMonthRollup._meta.db_table}
-                WHERE month BETWEEN %s AND %s AND school_id IN (SELECT id FROM ids) GROUP BY school_id),
-            {", ".join(ctes)},
-            rated AS (
-                SELECT s.id, s.name, coalesce(per.n, 0) AS n, coalesce(per.serious, 0) AS serious,
-                       CASE WHEN s.student_count > 0
-                            THEN 1000.0::float8 * coalesce(per.n, 0) / s.student_count END AS rate
-                FROM {School._meta.db_table} s LEFT JOIN per ON per.school_id = s.id
-                WHERE s.id IN (SELECT id FROM ids)),
+        statement = f"""{text},
             stats AS (SELECT avg(rate) AS mean, coalesce(stddev_pop(rate), 0) AS sd, count(*) AS schools FROM rated),
             scored AS (
                 SELECT r.*, coalesce(m.n, 0) AS missing, coalesce(f.n, 0) AS fixes, coalesce(o.n, 0) AS notices,
@@ -336,9 +372,64 @@ class Dashboard(IncidentFigures):
                    (SELECT coalesce(sum(n), 0)::bigint FROM fixes), schools - (SELECT count(*) FROM visited),
                    (SELECT coalesce(sum(n), 0)::bigint FROM open_notices), (SELECT coalesce(sum(n), 0)::bigint FROM notices)
               FROM stats"""
-        with connection.cursor() as cursor:
-            cursor.execute(statement, params)
-            rows = sorted(cursor.fetchall(), key=lambda row: (row[0], row[1]))
+        return statement, params
+
+    def _from_cards(self, rank_limit, flag_limit) -> tuple[str, list]:
+        """The same rows from the scorecards: the ranking is the top of an index, the flagged
+        schools are those meeting a rule (each rule an indexed column, or a school with overdue
+        notices — few), the mean and deviation come from the district's sums."""
+        rules, stats, today = self.rules, self.cards, self.today
+        cards = SchoolScorecard._meta.db_table
+        in_ids = RawSQL(f"SELECT school_id FROM {cards}", ())
+        ctes, params = [], []
+        for name, queryset in (
+            ("notices", overdue_notices(in_ids, today=today)),
+            ("open_notices", open_notices(in_ids)),
+            ("visited", Visit.objects.filter(school_id__in=in_ids, voided_at__isnull=True,
+                                             visited_on__gte=today - dt.timedelta(days=NOT_VISITED_DAYS))
+             .values("school_id").annotate(n=Count("pk"))),
+        ):  # fmt: skip
+            text, query_params = queryset.order_by().values_list("school_id", "n").query.sql_with_params()
+            ctes.append(f"{name}(school_id, n) AS ({text})")
+            params += query_params
+        mean, sd = stats.mean, stats.sd
+        threshold = mean + float(rules.flag_rate_sigma or 0) * sd if mean is not None and sd > 0 else None
+        rule = self._rule_params()
+        params += [
+            threshold, rule[0], rule[2], rule[4], rule[6],  # who meets a rule
+            threshold, rules.flag_rate_weight, *rule, rules.flag_min_score,
+            stats.schools, stats.open_incidents, mean, sd, stats.overdue_fixes, stats.schools,
+        ]  # fmt: skip
+        rank_limit = "" if rank_limit is None else f"LIMIT {int(rank_limit)}"
+        flag_limit = "" if flag_limit is None else f"LIMIT {int(flag_limit)}"
+        statement = f"""WITH {", ".join(ctes)},
+            candidates AS (
+                SELECT c.*, coalesce(o.n, 0) AS notice_n FROM {cards} c LEFT JOIN notices o ON o.school_id = c.school_id
+                 WHERE c.rate > %s OR c.serious >= %s OR c.missing >= %s OR c.overdue_fixes >= %s
+                    OR c.school_id IN (SELECT school_id FROM notices WHERE n >= %s)),
+            scored AS (
+                SELECT c.*, (CASE WHEN c.rate > %s THEN %s ELSE 0 END)
+                       + (CASE WHEN c.serious >= %s THEN %s ELSE 0 END)
+                       + (CASE WHEN c.missing >= %s THEN %s ELSE 0 END)
+                       + (CASE WHEN c.overdue_fixes >= %s THEN %s ELSE 0 END)
+                       + (CASE WHEN c.notice_n >= %s THEN %s ELSE 0 END) AS score
+                  FROM candidates c),
+            flagged AS (SELECT * FROM scored WHERE score > 0 AND score >= %s)
+            SELECT 'rank', row_number() OVER (), school_id::bigint, incidents::bigint, serious::bigint, rate,
+                   NULL::float8, 0::bigint, 0::bigint, 0::bigint, 0::bigint
+              FROM (SELECT * FROM {cards} ORDER BY rate DESC NULLS LAST, name {rank_limit}) t
+            UNION ALL
+            SELECT 'flag', row_number() OVER (), school_id, incidents, serious, rate, NULL, score, missing,
+                   overdue_fixes, notice_n
+              FROM (SELECT * FROM flagged ORDER BY score DESC, name {flag_limit}) t
+            UNION ALL
+            SELECT 'totals', 0, %s, (SELECT count(*) FROM flagged), %s, %s, %s, %s,
+                   %s - (SELECT count(*) FROM visited),
+                   (SELECT coalesce(sum(n), 0)::bigint FROM open_notices),
+                   (SELECT coalesce(sum(n), 0)::bigint FROM notices)"""
+        return statement, params
+
+    def _figures(self, rows) -> dict:
         _kind, _pos, schools, flagged, open_incidents, mean, sd, fixes, not_visited, open_n, overdue_n = next(
             row for row in rows if row[0] == "totals"
         )

@@ -454,5 +454,8 @@ from oversight.models_rollups import (  # noqa: E402, F401
     PhaseProgressRollup,
     SchoolMonthRollup,
     SchoolRollup,
+    SchoolScorecard,
+    ScorecardStats,
 )
+from oversight.onboarding.models import OnboardingJob  # noqa: E402, F401
 from oversight.operations.models import TaskFailure  # noqa: E402, F401

@@ -229,3 +229,70 @@ ROLLUP_MODELS = (
     IncidentRollup, IncidentKindRollup, SchoolMonthRollup, HazardRollup, ActivityRollup, SchoolRollup,
     DistrictIncidentCube, DistrictIncidentKindCube, PhaseProgressRollup,
 )  # fmt: skip
+
+
+class SchoolScorecard(models.Model):
+    """One school's figures for the dashboard's default view (the latest campaign, its period, every
+    school in its scope), as of `ScorecardStats.as_of`: what the ranking and the flags need, so the
+    default view reads the top rows of an index instead of working out every school's figures.
+    Written by oversight.scorecards with the roll-ups; figures that depend on today (missing
+    reports, overdue fixes) are as of the day they were written, and the reader uses the cards only
+    when they are of today."""
+
+    school = models.OneToOneField(
+        "tenants.School", on_delete=models.CASCADE, related_name="+", primary_key=True
+    )
+    name = models.CharField(_("学校名称"), max_length=100)
+    incidents = models.PositiveIntegerField(_("事件数"), default=0)
+    serious = models.PositiveIntegerField(_("严重欺凌事件数"), default=0)
+    rate = models.FloatField(_("每千名学生事件数"), null=True)
+    missing = models.PositiveIntegerField(_("缺报阶段报告数"), default=0)
+    overdue_fixes = models.PositiveIntegerField(_("逾期未整改隐患数"), default=0)
+    open_incidents = models.PositiveIntegerField(_("未结案事件数"), default=0)
+
+    class Meta:
+        verbose_name = _("学校记分卡")
+        verbose_name_plural = _("学校记分卡")
+        indexes = [
+            models.Index(models.F("rate").desc(nulls_last=True), "name", name="scorecard_rate_desc"),
+            models.Index(fields=["serious"], name="scorecard_serious"),
+            models.Index(fields=["missing"], name="scorecard_missing"),
+            models.Index(fields=["overdue_fixes"], name="scorecard_fixes"),
+        ]
+
+    def __str__(self):
+        return f"{self.school_id}: {self.rate}"
+
+
+class ScorecardStats(models.Model):
+    """The district's sums over the scorecards (one row): the mean and standard deviation of the
+    rates come from these, kept by each school's refresh moving its own terms."""
+
+    as_of = models.DateField(_("统计日期"))
+    campaign = models.ForeignKey("oversight.Campaign", on_delete=models.CASCADE, null=True, related_name="+")
+    period_start = models.DateField(_("起始月"))
+    period_end = models.DateField(_("结束月"))
+    schools = models.PositiveIntegerField(_("学校数"), default=0)
+    rated = models.PositiveIntegerField(_("有学生数的学校数"), default=0)
+    rate_sum = models.FloatField(default=0)
+    rate_square_sum = models.FloatField(default=0)
+    open_incidents = models.PositiveIntegerField(_("未结案事件数"), default=0)
+    overdue_fixes = models.PositiveIntegerField(_("逾期未整改隐患数"), default=0)
+
+    class Meta:
+        verbose_name = _("记分卡汇总")
+        verbose_name_plural = _("记分卡汇总")
+
+    def __str__(self):
+        return f"{self.as_of}: {self.schools}"
+
+    @property
+    def mean(self) -> float | None:
+        return self.rate_sum / self.rated if self.rated else None
+
+    @property
+    def sd(self) -> float:
+        if not self.rated:
+            return 0.0
+        mean = self.rate_sum / self.rated
+        return max(self.rate_square_sum / self.rated - mean * mean, 0.0) ** 0.5

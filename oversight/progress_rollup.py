@@ -12,9 +12,10 @@ a cell stored as "not submitted" is missing once its due date is behind today, p
 """
 
 import datetime as dt
+from dataclasses import dataclass
 
 from django.db import connection, transaction
-from django.db.models import Case, CharField, Count, F, Value, When
+from django.db.models import Case, CharField, Count, F, Q, Value, When
 
 from oversight.models import Campaign, Phase
 from oversight.models_rollups import PhaseProgressRollup, ProgressState
@@ -61,12 +62,18 @@ def _rows(progress) -> list[PhaseProgressRollup]:
 
 
 @transaction.atomic
-def refresh_campaign(campaign: Campaign) -> int:
-    """Replace every cell of the campaign (the schools now in its scope × its phases)."""
+def refresh_campaign(campaign: Campaign, *, cards: bool = True) -> int:
+    """Replace every cell of the campaign (the schools now in its scope × its phases); a new
+    campaign or phase moves the dashboard's default view, so its scorecards are rebuilt too."""
+    from oversight import scorecards
+
     _lock()
     progress = campaign_progress(campaign)
     PhaseProgressRollup.objects.filter(phase__campaign=campaign).delete()
-    return len(PhaseProgressRollup.objects.bulk_create(_rows(progress), batch_size=2000))
+    n = len(PhaseProgressRollup.objects.bulk_create(_rows(progress), batch_size=2000))
+    if cards:
+        scorecards.rebuild()
+    return n
 
 
 @transaction.atomic
@@ -80,14 +87,21 @@ def refresh_school_cells(school, campaigns=None) -> None:
         if campaign.includes(school):
             rows += _rows(campaign_progress(campaign, schools=[school]))
     PhaseProgressRollup.objects.bulk_create(rows)
+    from oversight import scorecards
+
+    scorecards.refresh_school(school)
 
 
 @transaction.atomic
 def refresh_all() -> int:
     """Every campaign's cells (the reconcile). Returns the number of cells."""
     _lock()
+    from oversight import scorecards
+
     PhaseProgressRollup.objects.all().delete()
-    return sum(refresh_campaign(campaign) for campaign in Campaign.objects.all())
+    n = sum(refresh_campaign(campaign, cards=False) for campaign in Campaign.objects.all())
+    scorecards.rebuild()
+    return n
 
 
 def with_state(queryset, today: dt.date):
@@ -136,3 +150,71 @@ def cells(phases: list[Phase], school_ids, today: dt.date) -> dict[tuple[int, in
         )  # fmt: skip
         for school_id, phase_id, state, status, due_on, extended, submission_id in rows
     }
+
+
+PAGE_SCHOOLS = 50  # schools per page of a campaign's school × phase matrix
+
+
+@dataclass
+class ProgressPage:
+    """A campaign's progress as its page shows it, from the roll-up: the tallies of every phase
+    over every school in scope (counted in SQL), and one page of the school × phase matrix —
+    the schools furthest behind first — instead of every school."""
+
+    campaign: Campaign
+    phases: list
+    by_phase: dict
+    total: Tally
+    school_count: int
+    page: int
+    pages: int
+    school_rows: list  # [(school, [Cell per phase])] of this page
+    per_page: int = PAGE_SCHOOLS
+
+    def rows(self):
+        return self.school_rows
+
+    def phase_rows(self):
+        return [(phase, self.by_phase[phase.pk]) for phase in self.phases]
+
+    @property
+    def first(self) -> int:
+        return (self.page - 1) * self.per_page + 1 if self.school_rows else 0
+
+    @property
+    def last(self) -> int:
+        return self.first + len(self.school_rows) - 1 if self.school_rows else 0
+
+
+def progress_page(
+    campaign: Campaign, page: int, today: dt.date, per_page: int | None = None, *, viewer=None
+) -> ProgressPage:
+    """One page of a campaign's progress; with `viewer`, over the schools that viewer may see only
+    (an inspector's tallies and matrix are those of their own schools)."""
+    from inspections.selectors import schools_visible_to
+    from tenants.models import School
+
+    per_page = per_page or PAGE_SCHOOLS
+    phases = list(campaign.phases.order_by("order"))
+    schools = campaign.schools_in_scope()
+    if viewer is not None:
+        schools = schools.filter(pk__in=schools_visible_to(viewer).values("pk"))
+    by_phase, total = tallies(phases, schools, today)
+    count = schools.count()
+    pages = max(1, -(-count // per_page))
+    page = min(max(1, page), pages)
+    rows = []
+    if phases:
+        ordered = (
+            with_state(PhaseProgressRollup.objects.filter(phase__in=phases, school__in=schools), today)
+            .values("school_id", "school__name")
+            .annotate(missing=Count("pk", filter=Q(cell_state=MISSING)), late=Count("pk", filter=Q(cell_state=LATE)))
+            .order_by("-missing", "-late", "school__name", "school_id")
+        )[(page - 1) * per_page : page * per_page]  # fmt: skip
+        ids = [row["school_id"] for row in ordered]
+        found = cells(phases, ids, today)
+        by_id = School.objects.in_bulk(ids)
+        rows = [(by_id[pk], [found[(pk, p.pk)] for p in phases]) for pk in ids
+                if all((pk, p.pk) in found for p in phases)]  # fmt: skip
+    return ProgressPage(campaign=campaign, phases=phases, by_phase=by_phase, total=total, school_count=count,
+                        page=page, pages=pages, school_rows=rows, per_page=per_page)  # fmt: skip

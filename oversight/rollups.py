@@ -482,4 +482,6 @@ def district_differences() -> list[str]:
         if expected.get(key) != stored.get(key):
             problems.append(f"phase progress [school {key[0]}, phase {key[1]}]: roll-up {stored.get(key)}, "
                             f"actual {expected.get(key)}")  # fmt: skip
-    return problems
+    from oversight import scorecards
+
+    return problems + scorecards.differences()

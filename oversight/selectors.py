@@ -74,7 +74,7 @@ def window_refusal(phase: Phase, cell: Cell, today) -> str:
         return gettext("该阶段报告已于 %(date)s 截止，逾期须经区教育局批准延期后方可提交。") % {
             "date": closes.strftime("%Y-%m-%d")}  # fmt: skip
     return ""
-    
+
 
 # --- what a district user may see of the schools' figures (one rule: inspections.selectors) ---
 

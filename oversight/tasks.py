@@ -101,3 +101,6 @@ def _mail_district(overdue, today: dt.date) -> int:
         recipient_list=recipients,
     )
     return len(recipients)
+
+
+from oversight.onboarding.tasks import run_onboarding  # noqa: E402, F401  (autodiscover looks at oversight.tasks)

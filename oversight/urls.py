@@ -1,4 +1,4 @@
-from django.urls import path
+from django.urls import include, path
 
 from oversight import audit_views, break_glass_views, campaign_views, dashboard_views, flag_rules_views, views
 
@@ -9,6 +9,7 @@ urlpatterns = [
     path("dashboard/schools/<slug:slug>/", dashboard_views.dashboard_school, name="dashboard-school"),
     path("dashboard/rules/", flag_rules_views.flag_rules, name="dashboard-rules"),
     path("gongkai/", dashboard_views.public_figures_page, name="public-figures"),
+    path("onboarding/", include("oversight.onboarding.urls")),
     path("campaigns/", campaign_views.campaign_list, name="campaign-list"),
     path("campaigns/new/", campaign_views.campaign_new, name="campaign-new"),
     path("campaigns/<int:pk>/", campaign_views.campaign_detail, name="campaign-detail"),

@@ -11,7 +11,7 @@ from pathlib import Path
 
 from django.utils.translation import gettext as _
 
-from tenants.actions.provisioning import SchoolSpec, check_spec
+from tenants.actions.provisioning import SchoolSpec, check_spec, onboarded
 from tenants.models import School, SchoolKind
 
 # Column header (Chinese template or English key) → SchoolSpec field.
@@ -43,6 +43,7 @@ class Row:
     line: int
     spec: SchoolSpec | None
     problems: list[str] = field(default_factory=list)
+    done: bool = False  # already onboarded (the same code and site name): a resumed run skips it
 
 
 def read_rows(path: Path) -> list[tuple[int, dict]]:
@@ -126,10 +127,14 @@ def parse_row(line: int, raw: dict) -> Row:
 def check_file(path: Path) -> list[Row]:
     """Parse and check every row, including duplicates within the file itself."""
     rows = [parse_row(line, raw) for line, raw in read_rows(path)]
+    existing = onboarded([row.spec for row in rows if row.spec is not None])
+    for row in rows:
+        if row.spec is not None and (row.spec.code, row.spec.slug) in existing:
+            row.done, row.problems = True, []
     seen_codes: dict[str, int] = {}
     seen_slugs: dict[str, int] = {}
     for row in rows:
-        if row.spec is None:
+        if row.spec is None or row.done:
             continue
         for value, seen, label in (
             (row.spec.code, seen_codes, _("学校标识码")),

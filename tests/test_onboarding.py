@@ -114,3 +114,23 @@ def test_school_creation_is_audited_on_the_district_log():
     school = School.objects.get(slug="alpha")
     event = AuditEvent.objects.get(action="school.created", school=school)
     assert event.changes["code"] == "3299000001"
+
+
+def test_a_failed_run_resumes_from_the_same_file_without_duplicates(tmp_path, capsys):
+    from django.conf import settings
+
+    path = write_csv(tmp_path / "名单.csv", [GOOD_1, GOOD_2])
+    # Something outside the file blocks the second school halfway (its host name is taken).
+    blocker = Domain.objects.create(
+        domain=f"xishan.{settings.DISTRICT_HOST}", tenant=School.objects.get(slug="alpha"), is_primary=False
+    )
+    with pytest.raises(CommandError, match="1 行未开通"):
+        call_command("onboard_schools", str(path), batch=1, verbosity=0)
+    assert "第 3 行（同一批）未开通" in capsys.readouterr().err
+    assert School.objects.filter(slug="donghu").exists() and not School.objects.filter(slug="xishan").exists()
+
+    blocker.delete()
+    call_command("onboard_schools", str(path), batch=1, verbosity=0)
+    assert "已开通（跳过）1 行" in capsys.readouterr().out
+    assert School.objects.filter(code__in=["3299100001", "3299100002"]).count() == 2
+    assert schema_has_table("school_xishan", "schools_incident")
