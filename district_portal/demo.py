@@ -470,12 +470,19 @@ def seed_visits() -> None:
 
 
 def _demo_notice(visit, items: str, **closed):
-    from inspections.models import RectificationNotice
+    from inspections.models import ItemState, NoticeItem, RectificationNotice
 
-    return RectificationNotice.objects.create(
+    notice = RectificationNotice.objects.create(
         visit=visit, school=visit.school, issued_by=visit.inspector, issued_on=visit.visited_on,
         due_on=visit.visited_on + dt.timedelta(days=30), items=items, **closed,
     )  # fmt: skip
+    done = bool(closed)
+    NoticeItem.objects.create(
+        notice=notice, order=1, text=items, state=ItemState.CLOSED if done else ItemState.OPEN,
+        measures=NOTICE_CLOSE_NOTE if done else "", evidence=NOTICE_CLOSE_NOTE if done else "",
+        recheck_note=closed.get("close_note", ""), rechecked_by=closed.get("closed_by"),
+    )  # fmt: skip
+    return notice
 
 
 def demo_logins(schools: list[School]) -> list[DemoLogin]:

@@ -18,7 +18,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from inspections.models import Visit
-from inspections.selectors import NOT_VISITED_DAYS, current_assignments, open_notices, overdue_notices
+from inspections.selectors import current_assignments, open_notices, overdue_notices
 from oversight import progress_rollup
 from oversight.models import Campaign, CampaignScope, DistrictSettings
 from oversight.models_rollups import (
@@ -276,7 +276,7 @@ class Dashboard(IncidentFigures):
             "notices": overdue_notices(in_ids, today=today),
             "open_notices": open_notices(in_ids),
             "visited": Visit.objects.filter(school_id__in=in_ids, voided_at__isnull=True,
-                                            visited_on__gte=today - dt.timedelta(days=NOT_VISITED_DAYS))
+                                            visited_on__gte=today - dt.timedelta(days=rules.not_visited_days))
             .values("school_id").annotate(n=Count("pk")),
             "open_incidents": SchoolRollup.objects.filter(school_id__in=in_ids).values("school_id")
             .annotate(n=Sum("open_incidents")),

@@ -1,6 +1,7 @@
 from django.shortcuts import render
 
 from oversight.selectors import current_phase, next_phase
+from schools.extensions import dashboard_panels
 from schools.models import GovernanceMember
 from schools.overdue import overdue_items
 from schools.selectors import dashboard_figures
@@ -16,6 +17,7 @@ def school_home(request):
     context["current_phase"] = current_phase()
     context["next_phase"] = next_phase()
     context["membership"] = getattr(request, "membership", None)
+    context["panels"] = dashboard_panels(request)
     return render(request, "schools/home.html", context)
 
 
