@@ -15,7 +15,8 @@ from inspections.models import InspectorProfile, NoticeItem
 from inspections.selectors import current_assignments, current_template, notices_for_school
 from inspections.workflow import ITEM_TRANSITIONS, ItemState
 from oversight.models import DistrictSettings
-from schools.views.common import add_errors
+from schools.permissions import handles_incidents
+from schools.views.common import add_errors, requires
 from tenants.access import public_view
 
 
@@ -39,6 +40,7 @@ def notice_detail(request, pk, bound=None, status=200):
     return render(request, "inspections/school/notice_detail.html", context, status=status)
 
 
+@requires(handles_incidents, _("只有本校管理员和政教、安全办负责人可以答复整改通知书。"))
 def notice_answer(request, pk):
     item = get_object_or_404(NoticeItem.objects.filter(notice__in=notices_for_school(request.school)), pk=pk)
     if request.method != "POST":
