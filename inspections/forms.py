@@ -72,8 +72,9 @@ class VisitForm(BootstrapForm):
         self.checklist = []
         for item in template.items.all() if template else []:
             if item.answer_type == AnswerType.YES_NO:
-                answer = forms.ChoiceField(label=item.text, required=False, widget=forms.RadioSelect,
-                                           choices=YesNo.choices)  # fmt: skip
+                # A CharField: the checklist's own rule (and message) decides, as through the API.
+                answer = forms.CharField(label=item.text, required=False,
+                                         widget=forms.RadioSelect(choices=YesNo.choices))  # fmt: skip
             elif item.answer_type == AnswerType.TEXT:
                 answer = forms.CharField(
                     label=item.text, required=False, widget=forms.Textarea(attrs={"rows": 2})
