@@ -599,3 +599,22 @@ def test_the_dashboard_uses_the_district_threshold_and_draws_coverage(client_for
     assert page.status_code == 200 and "3 天内未督导学校" in body
     assert page.context["board"].tiles["not_visited"] == 2  # alpha (5 days) and gamma (never); beta visited
     assert 'id="chart-coverage"' in body and "coverage-data" in body
+
+
+def test_the_assigned_inspector_reads_the_schools_ledger_activities_and_governance(client_for):
+    from schools.models import Activity, Hazard
+
+    with tenant_context(school("alpha")):
+        hazard = Hazard.objects.create(found_on=today(), place="toilet", risk_kind="监控盲区", method="patrol",
+                                       found_by="政教处", description="厕所外走廊无监控", responsible="总务处",
+                                       deadline=today())  # fmt: skip
+        activity = Activity.objects.create(held_on=today(), kind="lecture", title="法治进校园讲座")
+    inspector = client_for("inspector_alpha", "alpha")
+    for path, shown in [("/ledger/", "监控盲区"), (f"/ledger/{hazard.pk}/", "厕所外走廊无监控"),
+                        ("/activities/", "法治进校园讲座"), (f"/activities/{activity.pk}/", "法治进校园讲座"),
+                        ("/governance/", "")]:  # fmt: skip
+        response = inspector.get(path)
+        assert response.status_code == 200 and shown in response.content.decode(), path
+    assert inspector.post(f"/ledger/{hazard.pk}/void/", {"reason": "x"}).status_code == 403
+    assert inspector.get("/incidents/").status_code == 403  # incidents name pupils: members only
+    assert client_for("inspector_beta", "alpha").get("/ledger/").status_code == 403

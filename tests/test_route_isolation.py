@@ -39,11 +39,12 @@ SCHOOL_RULES = {
         "incident-add-support", "incident-schedule-follow-up", "incident-complete-follow-up",
         "incident-file-appeal", "incident-decide-appeal", "incident-close", "incident-void",
         "incident-report-upward"]},
-    "hazard-list": MEMBERS, "hazard-export": MEMBERS, "hazard-detail": MEMBERS, "hazard-new": HANDLERS,
+    # the assigned inspector reads the ledger, the activities and the governance page (no pupils there)
+    "hazard-list": WITH_INSPECTOR, "hazard-export": MEMBERS, "hazard-detail": WITH_INSPECTOR, "hazard-new": HANDLERS,
     "hazard-edit": HANDLERS, "hazard-move": HANDLERS, "hazard-void": HANDLERS,
-    "activity-list": MEMBERS, "activity-detail": MEMBERS, "activity-evidence-file": MEMBERS,
+    "activity-list": WITH_INSPECTOR, "activity-detail": WITH_INSPECTOR, "activity-evidence-file": MEMBERS,
     "activity-new": HANDLERS, "activity-edit": HANDLERS, "activity-add-evidence": HANDLERS, "activity-void": HANDLERS,
-    "governance": MEMBERS, "governance-member": MEMBERS, "governance-duty": MEMBERS,
+    "governance": WITH_INSPECTOR, "governance-member": MEMBERS, "governance-duty": MEMBERS,
     "governance-document-file": MEMBERS,
     **{name: HANDLERS for name in [
         "governance-add-member", "governance-deactivate-member", "governance-published", "governance-add-duty",
