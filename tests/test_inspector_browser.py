@@ -6,17 +6,21 @@ coverage; and a visit form sent while the network is gone arrives exactly once w
 Screenshots go to test-artifacts/. What these tests write through the server is removed afterwards,
 so the rest of the suite starts from the same district."""
 
-import datetime as dt
 from pathlib import Path
 
 import pytest
 from django.conf import settings
+from django.utils import timezone
 from PIL import Image
 
+from tests import test_browser
 from tests.conftest import PASSWORD
-from tests.test_browser import browser, server  # noqa: F401  (fixtures)
 
 pytestmark = pytest.mark.browser
+
+# The browser and the server of tests/test_browser.py, shared.
+browser = test_browser.browser
+server = test_browser.server
 
 PHONE = {
     "viewport": {"width": 390, "height": 844},
@@ -66,15 +70,15 @@ def clean_afterwards(django_db_setup, django_db_blocker):
         connections.close_all()
 
 
-def district(server):  # noqa: F811
+def district(server):
     return f"http://{settings.DISTRICT_HOST}:{server.port}"
 
 
-def alpha(server):  # noqa: F811
+def alpha(server):
     return f"http://alpha.{settings.DISTRICT_HOST}:{server.port}"
 
 
-def phone(browser):  # noqa: F811
+def phone(browser):
     context = browser.new_context(**PHONE)
     return context, context.new_page()
 
@@ -123,13 +127,13 @@ def count(model_name, **filters):
 
 def test_an_inspector_closes_the_loop_on_a_phone(
     server, browser, clean_afterwards, tmp_path, django_db_blocker
-):  # noqa: F811
+):
     context, page = phone(browser)
     login(page, f"{district(server)}/inspections/me/", "inspector_alpha")
     assert page.locator("h1").first.inner_text() == "我的督导"
     # plan a visit for today, then file its record from the plan
     page.select_option("#id_school", label="阿尔法小学")
-    page.fill("#id_planned_on", dt.date.today().isoformat())
+    page.fill("#id_planned_on", timezone.localdate().isoformat())
     page.select_option("#id_kind", "routine")
     page.click("button:has-text('添加督导计划')")
     page.wait_for_load_state()
@@ -203,7 +207,7 @@ def test_an_inspector_closes_the_loop_on_a_phone(
         ctx.close()
 
 
-def test_a_visit_sent_offline_arrives_exactly_once(server, browser, clean_afterwards, django_db_blocker):  # noqa: F811
+def test_a_visit_sent_offline_arrives_exactly_once(server, browser, clean_afterwards, django_db_blocker):
     with django_db_blocker.unblock():
         before = count("Visit")
     context, page = phone(browser)
