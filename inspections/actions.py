@@ -207,8 +207,10 @@ def plan_visit(*, acting_user, school: School, planned_on: dt.date, kind: str, n
         raise ValidationError({"planned_on": _("计划日期不能早于今天。")})
     if kind not in (VisitKind.ROUTINE, VisitKind.SPECIAL, VisitKind.UNANNOUNCED):
         raise ValidationError({"kind": _("督导计划只能是例行督导、专项检查或随机督导。")})
+    note = (note or "").strip()[:200]
+    refuse_identifying(school, note=note)
     plan = VisitPlan.objects.create(inspector=acting_user, school=school, planned_on=planned_on, kind=kind,
-                                    note=(note or "").strip()[:200])  # fmt: skip
+                                    note=note)  # fmt: skip
     audit.record(actor=acting_user, action="visit_plan.created", obj=plan, school=school,
                  changes={"planned_on": planned_on.isoformat(), "kind": kind})  # fmt: skip
     return plan

@@ -64,12 +64,15 @@ def visit_list(request):
     if kind in VisitKind.values:
         visits = visits.filter(kind=kind)
     page = Paginator(visits, PAGE_SIZE).get_page(request.GET.get("page"))
+    limit = DistrictSettings.current().visit_record_days
+    for visit in page:  # late records stand out in the list
+        visit.late = (timezone.localdate(visit.filed_at) - visit.visited_on).days > limit
     mine = user.is_inspector and not user.is_bureau
     context = {
         "page": page, "schools": schools_for(user).order_by("name"), "kinds": VisitKind.choices,
         "school_id": school_id, "kind": kind, "my_schools": coverage(inspector=user) if mine else None,
         "not_visited_days": not_visited_days(),
-        "record_days": DistrictSettings.current().visit_record_days,
+        "record_days": limit,
     }  # fmt: skip
     return render(request, "inspections/list.html", context)
 

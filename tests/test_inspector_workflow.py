@@ -171,6 +171,7 @@ def test_a_late_record_needs_a_reason_and_stands_out(client_for):
     assert done.status_code == 302
     visit = Visit.objects.get()
     assert visit.filed_late and "逾期填报" in page.get(done["Location"]).content.decode()
+    assert "逾期填报" in page.get("/inspections/").content.decode()  # it stands out in the list too
     future = page.post(
         "/inspections/new/", page_form(visited_on=(today() + dt.timedelta(days=1)).isoformat())
     )
@@ -256,6 +257,9 @@ def test_a_photo_too_large_or_not_an_image_is_refused(client_for, settings):
     visit = file_visit()
     api = page.post(f"/api/v1/visits/{visit.pk}/photos/", {"photos": [fake]})
     assert api.status_code == 400 and "不是 JPEG 或 PNG 图片" in api.json()["message"]
+    big.seek(0)
+    too_big = page.post(f"/api/v1/visits/{visit.pk}/photos/", {"photos": [big]})
+    assert too_big.status_code == 400 and "超过 8 MB" in too_big.json()["message"]
     added = page.post(f"/api/v1/visits/{visit.pk}/photos/", {"photos": [jpeg()]})
     assert added.status_code == 201 and added.json()[0]["width"] == 1600
     assert VisitPhoto.objects.count() == 1
