@@ -20,6 +20,7 @@ from inspections.models import (
     ChecklistItem,
     ChecklistTemplate,
     InspectorAssignment,
+    InspectorProfile,
     NoticeItem,
     RectificationNotice,
     Visit,
@@ -341,8 +342,22 @@ class ChecklistSerializer(serializers.ModelSerializer):
         fields = ["id", "version", "note", "created_at", "items"]
 
 
+class ChecklistItemIn(serializers.Serializer):
+    code = serializers.SlugField(max_length=40)
+    text = serializers.CharField(max_length=300)
+    answer_type = serializers.ChoiceField(["yes_no", "score", "number", "text"])
+    points = serializers.IntegerField(min_value=0, max_value=100, default=5)
+    expected = serializers.IntegerField(min_value=0, required=False, allow_null=True, default=None)
+
+
+class ChecklistIn(serializers.Serializer):
+    items = ChecklistItemIn(many=True)
+    note = serializers.CharField(max_length=200, required=False, allow_blank=True, default="")
+
+
 class CurrentChecklist(APIView):
-    """The checklist version new visits are filled in with."""
+    """The checklist version new visits are filled in with; POST (bureau staff) publishes a new
+    version with the items given — visits already filed keep theirs."""
 
     site_access = DISTRICT
     permission_classes = [IsAuthenticated, SiteAccess]
@@ -350,6 +365,84 @@ class CurrentChecklist(APIView):
     @extend_schema(responses={200: ChecklistSerializer})
     def get(self, request):
         return Response(ChecklistSerializer(current_template()).data)
+
+    @extend_schema(request=ChecklistIn, responses={201: ChecklistSerializer})
+    def post(self, request):
+        data = _input(ChecklistIn, request)
+        template = actions.revise_checklist(
+            acting_user=request.user, items=[dict(i) for i in data["items"]], note=data["note"]
+        )
+        return Response(ChecklistSerializer(template).data, status=201)
+
+
+class RulesSerializer(serializers.Serializer):
+    visit_frequency = serializers.ChoiceField(["semester", "month"])
+    visits_required = serializers.IntegerField(min_value=1, max_value=31)
+    not_visited_days = serializers.IntegerField(min_value=1, max_value=366)
+    supervision_hotline = serializers.CharField(max_length=50, allow_blank=True)
+
+
+class InspectionRules(APIView):
+    """The district's coverage rules: required visits per semester or month, the not-visited
+    threshold and the supervision hotline (bureau staff)."""
+
+    site_access = BUREAU
+    permission_classes = [IsAuthenticated, SiteAccess]
+
+    @extend_schema(responses={200: RulesSerializer})
+    def get(self, request):
+        from oversight.models import DistrictSettings
+
+        return Response(RulesSerializer(DistrictSettings.current()).data)
+
+    @extend_schema(request=RulesSerializer, responses={200: RulesSerializer})
+    def post(self, request):
+        rules = actions.update_inspection_rules(
+            acting_user=request.user, values=_input(RulesSerializer, request)
+        )
+        return Response(RulesSerializer(rules).data)
+
+
+class ProfileSerializer(serializers.Serializer):
+    full_name = serializers.CharField(max_length=50)
+    contact = serializers.CharField(max_length=50, allow_blank=True, required=False, default="")
+    certificate_no = serializers.CharField(max_length=50, allow_blank=True, required=False, default="")
+    photo = serializers.FileField(required=False, allow_null=True, default=None, write_only=True)
+
+
+class InspectorProfileView(APIView):
+    """An inspector's sign details (name, contact, 督学证号, photo): bureau staff or the inspector."""
+
+    site_access = DISTRICT
+    permission_classes = [IsAuthenticated, SiteAccess]
+    parser_classes = [JSONParser, MultiPartParser, FormParser]
+
+    def _inspector(self, request, pk):
+        from django.http import Http404
+
+        inspector = User.objects.filter(pk=pk, district_memberships__role="inspector").first()
+        if inspector is None or not (request.user.is_bureau or request.user.pk == inspector.pk):
+            raise Http404
+        return inspector
+
+    @staticmethod
+    def _data(inspector):
+        profile = InspectorProfile.objects.filter(user=inspector).first()
+        return {"full_name": inspector.full_name, "contact": getattr(profile, "contact", ""),
+                "certificate_no": getattr(profile, "certificate_no", "")}  # fmt: skip
+
+    @extend_schema(responses={200: ProfileSerializer})
+    def get(self, request, pk):
+        return Response(self._data(self._inspector(request, pk)))
+
+    @extend_schema(request=ProfileSerializer, responses={200: ProfileSerializer})
+    def post(self, request, pk):
+        inspector = self._inspector(request, pk)
+        actions.save_profile(
+            acting_user=request.user, inspector=inspector, **_input(ProfileSerializer, request)
+        )
+        inspector.refresh_from_db()
+        return Response(self._data(inspector))
 
 
 class CoverageRow(serializers.Serializer):

@@ -26,6 +26,12 @@ urlpatterns = [
     path("v1/dashboard/rules/", dashboard.FlagRules.as_view(), name="api-dashboard-rules"),
     path("v1/checklist/", inspections.CurrentChecklist.as_view(), name="api-checklist"),
     path("v1/coverage/", inspections.Coverage.as_view(), name="api-coverage"),
+    path("v1/coverage/rules/", inspections.InspectionRules.as_view(), name="api-inspection-rules"),
+    path(
+        "v1/inspectors/<int:pk>/profile/",
+        inspections.InspectorProfileView.as_view(),
+        name="api-inspector-profile",
+    ),
     path("v1/", include(router.urls)),
     path("schema/", schema_view("district_portal.urls_district"), name="api-schema"),
     path("docs/", DocsView.as_view(), name="api-docs"),

@@ -569,3 +569,33 @@ def close_notice(*, acting_user, notice: RectificationNotice, note: str) -> Rect
         _recheck(acting_user, item, True, note)
     notice.refresh_from_db()
     return notice
+
+
+# --- the district's coverage rules -----------------------------------------------------------
+
+RULE_FIELDS = ("visit_frequency", "visits_required", "not_visited_days", "supervision_hotline")
+
+
+@transaction.atomic(durable=True)
+def update_inspection_rules(*, acting_user, values: dict):
+    """The required visit frequency (per semester or per month), the not-visited threshold and the
+    supervision hotline shown on every school's sign."""
+    from oversight.models import DistrictSettings
+
+    _require_bureau(acting_user)
+    unknown = set(values) - set(RULE_FIELDS)
+    if unknown:
+        raise TypeError(f"update_inspection_rules cannot change {sorted(unknown)}")
+    rules = DistrictSettings.objects.select_for_update().get(pk=DistrictSettings.current().pk)
+    changes = {}
+    for name, value in values.items():
+        old = getattr(rules, name)
+        if old != value:
+            changes[name] = {"old": str(old), "new": str(value)}
+            setattr(rules, name, value)
+    if not changes:
+        return rules
+    rules.full_clean()
+    rules.save()
+    audit.record(actor=acting_user, action="settings.inspection_rules_changed", obj=rules, changes=changes)
+    return rules

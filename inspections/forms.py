@@ -206,3 +206,14 @@ class ChecklistItemForm(BootstrapForm):
     answer_type = forms.ChoiceField(label=_("答案类型"), choices=AnswerType.choices)
     points = forms.IntegerField(label=_("分值"), min_value=0, max_value=100, initial=5)
     expected = forms.IntegerField(label=_("达标数量"), min_value=0, required=False)
+
+
+class RulesForm(BootstrapForm):
+    visit_frequency = forms.ChoiceField(
+        label=_("例行督导频次单位"), choices=[("semester", _("每学期")), ("month", _("每月"))]
+    )
+    visits_required = forms.IntegerField(label=_("每个周期应督导（次）"), min_value=1, max_value=31)
+    not_visited_days = forms.IntegerField(
+        label=_("超过多少天未督导列为未督导学校"), min_value=1, max_value=366
+    )
+    supervision_hotline = forms.CharField(label=_("教育督导举报电话"), max_length=50, required=False)

@@ -20,6 +20,7 @@ urlpatterns = [
     path("assignments/", views.assignments, name="assignments"),
     path("assignments/new/", views.assignment_new, name="assignment-new"),
     path("assignments/<int:pk>/end/", views.assignment_end, name="assignment-end"),
+    path("assignments/rules/", views.inspection_rules, name="inspection-rules"),
     path("inspectors/<int:pk>/", views.profile, name="inspector-profile"),
     path("checklist/", views.checklist, name="checklist"),
     path("checklist/items/", views.checklist_add, name="checklist-add"),

@@ -267,10 +267,13 @@ def _docx_response(notice):
 
 
 @bureau_view
-def assignments(request, bound=None):
-    """Who covers which school (挂牌督导分工), current and past, with coverage; assign and end."""
+def assignments(request, bound=None, rules_form=None):
+    """Who covers which school (挂牌督导分工), current and past, with coverage; assign and end; the
+    district's coverage rules."""
     rows = coverage()
+    rules = DistrictSettings.current()
     context = {
+        "rules_form": rules_form or forms.RulesForm(initial={name: getattr(rules, name) for name in actions.RULE_FIELDS}),
         "current": InspectorAssignment.objects.filter(ends_on__isnull=True).select_related("inspector", "school")
         .order_by("inspector__username", "school__name"),
         "history": InspectorAssignment.objects.filter(ends_on__isnull=False).select_related("inspector", "school")
@@ -280,7 +283,24 @@ def assignments(request, bound=None):
         "by_inspector": coverage_by_inspector(rows), "rules": DistrictSettings.current(),
         "assign_form": bound if bound is not None else forms.AssignForm(),
     }  # fmt: skip
-    return render(request, "inspections/assignments.html", context, status=400 if bound is not None else 200)
+    status = 400 if bound is not None or rules_form is not None else 200
+    return render(request, "inspections/assignments.html", context, status=status)
+
+
+@bureau_view
+def inspection_rules(request):
+    if request.method != "POST":
+        return redirect("assignments")
+    form = forms.RulesForm(request.POST)
+    if form.is_valid():
+        try:
+            actions.update_inspection_rules(acting_user=request.user, values=form.cleaned_data)
+        except ValidationError as error:
+            add_errors(form, error)
+        else:
+            messages.success(request, _("督导频次设置已保存。"))
+            return redirect("assignments")
+    return assignments(request, rules_form=form)
 
 
 @bureau_view

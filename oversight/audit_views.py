@@ -48,6 +48,7 @@ DISTRICT_ACTIONS = {
     "assignment.ended": gettext_lazy("结束责任督学分工"),
     "inspector_profile.saved": gettext_lazy("修改责任督学信息"),
     "checklist.revised": gettext_lazy("修订督导检查表"),
+    "settings.inspection_rules_changed": gettext_lazy("修改督导频次设置"),
 }
 DISTRICT_PAGES = {
     "oversight.campaign": "campaign-detail", "oversight.phase": "phase-detail",

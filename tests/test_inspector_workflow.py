@@ -622,3 +622,48 @@ def test_the_assigned_inspector_reads_the_schools_ledger_activities_and_governan
     assert inspector.post(f"/ledger/{hazard.pk}/void/", {"reason": "x"}).status_code == 403
     assert inspector.get("/incidents/").status_code == 403  # incidents name pupils: members only
     assert client_for("inspector_beta", "alpha").get("/ledger/").status_code == 403
+
+
+def test_the_bureau_sets_the_coverage_rules_on_its_page_and_through_the_api(client_for):
+    bureau = client_for("bureau_staff")
+    saved = bureau.post("/inspections/assignments/rules/", {"visit_frequency": "month", "visits_required": "1",
+                                                            "not_visited_days": "45", "supervision_hotline": "12345"})  # fmt: skip
+    assert saved.status_code == 302
+    rules = DistrictSettings.current()
+    assert (rules.visit_frequency, rules.visits_required, rules.not_visited_days) == ("month", 1, 45)
+    event = AuditEvent.objects.get(action="settings.inspection_rules_changed")
+    assert event.changes["not_visited_days"] == {"old": "30", "new": "45"}
+    bad = bureau.post("/inspections/assignments/rules/", {"visit_frequency": "week", "visits_required": "0",
+                                                          "not_visited_days": "45"})  # fmt: skip
+    assert bad.status_code == 400
+    assert client_for("inspector_alpha").post("/inspections/assignments/rules/", {}).status_code == 403
+    api = bureau.post("/api/v1/coverage/rules/", {"visit_frequency": "semester", "visits_required": 2,
+                                                  "not_visited_days": 0, "supervision_hotline": ""},
+                      content_type="application/json")  # fmt: skip
+    assert api.status_code == 400
+    api = bureau.post("/api/v1/coverage/rules/", {"visit_frequency": "semester", "visits_required": 3,
+                                                  "not_visited_days": 60, "supervision_hotline": "12345"},
+                      content_type="application/json")  # fmt: skip
+    assert api.status_code == 200 and DistrictSettings.current().visits_required == 3
+    assert AuditEvent.objects.filter(action="settings.inspection_rules_changed").count() == 2
+
+
+def test_profiles_and_the_checklist_through_the_api(client_for):
+    mine = client_for("inspector_alpha").post(
+        f"/api/v1/inspectors/{user('inspector_alpha').pk}/profile/",
+        {"full_name": "王督学", "contact": "0519-1", "certificate_no": "C-9"}, content_type="application/json")  # fmt: skip
+    assert mine.status_code == 200 and mine.json()["certificate_no"] == "C-9"
+    other = client_for("inspector_beta").post(f"/api/v1/inspectors/{user('inspector_alpha').pk}/profile/",
+                                              {"full_name": "x"}, content_type="application/json")  # fmt: skip
+    assert other.status_code == 404 and InspectorProfile.objects.get().certificate_no == "C-9"
+    body = {"items": [{"code": "leadership", "text": "领导小组", "answer_type": "yes_no"},
+                      {"code": "meetings", "text": "主题班会", "answer_type": "number", "expected": 2}]}  # fmt: skip
+    refused = client_for("inspector_alpha").post("/api/v1/checklist/", body, content_type="application/json")
+    assert refused.status_code == 400 and "只有教育局工作人员" in refused.json()["message"]
+    wrong = client_for("bureau_staff").post("/api/v1/checklist/", {"items": [{**body["items"][0], "answer_type": "x"}]},
+                                            content_type="application/json")  # fmt: skip
+    assert wrong.status_code == 400 and current_template().version == 1
+    made = client_for("bureau_staff").post("/api/v1/checklist/", body, content_type="application/json")
+    assert made.status_code == 201 and made.json()["version"] == 2
+    assert [i["code"] for i in client_for("inspector_alpha").get("/api/v1/checklist/").json()["items"]] == [
+        "leadership", "meetings"]  # fmt: skip

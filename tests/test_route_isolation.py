@@ -114,12 +114,13 @@ DISTRICT_RULES = {
                                    "notice-item-recheck", "inspector-profile", "api-visit-photos",
                                    "api-notice-item-list", "api-notice-item-detail", "api-notice-item-recheck",
                                    "api-plan-list", "api-plan-detail", "api-plan-cancel", "api-checklist",
-                                   "api-coverage"]},
+                                   "api-coverage", "api-inspector-profile"]},
     # the bureau manages assignments and the checklist
     **{name: {"bureau_staff", "bureau_admin"} for name in ["assignments", "assignment-new", "assignment-end",
                                                            "checklist", "checklist-add", "checklist-remove",
                                                            "api-assignment-list", "api-assignment-detail",
-                                                           "api-assignment-end"]},
+                                                           "api-assignment-end", "inspection-rules",
+                                                           "api-inspection-rules"]},
 }  # fmt: skip
 ADMIN_RULE = {"bureau_admin"}
 # Posting to these would log the visitor out or switch their language for the rest of the run.
@@ -246,7 +247,7 @@ def kwargs_for(name, ids):
         return {"pk": ids["notice_item"]}
     if name in ("school-notice-detail", "school-notice-docx", "api-school-notice-detail"):
         return {"pk": ids["notice"]}
-    if name in ("inspector-profile", "inspector-sign-photo"):
+    if name in ("inspector-profile", "inspector-sign-photo", "api-inspector-profile"):
         return {"pk": ids["inspector"]}
     if name == "checklist-remove":
         return {"code": "notes"}
