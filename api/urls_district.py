@@ -12,6 +12,9 @@ router.register("phases", campaigns.PhaseViewSet, basename="api-phase")
 router.register("audit", audit.DistrictAuditViewSet, basename="api-audit")
 router.register("visits", inspections.VisitViewSet, basename="api-visit")
 router.register("notices", inspections.NoticeViewSet, basename="api-notice")
+router.register("notice-items", inspections.NoticeItemViewSet, basename="api-notice-item")
+router.register("plans", inspections.PlanViewSet, basename="api-plan")
+router.register("assignments", inspections.AssignmentViewSet, basename="api-assignment")
 
 urlpatterns = [
     path("v1/schools/", views.SchoolList.as_view(), name="api-schools"),
@@ -21,6 +24,14 @@ urlpatterns = [
     ),
     path("v1/public/figures/", dashboard.PublicFigures.as_view(), name="api-public-figures"),
     path("v1/dashboard/rules/", dashboard.FlagRules.as_view(), name="api-dashboard-rules"),
+    path("v1/checklist/", inspections.CurrentChecklist.as_view(), name="api-checklist"),
+    path("v1/coverage/", inspections.Coverage.as_view(), name="api-coverage"),
+    path("v1/coverage/rules/", inspections.InspectionRules.as_view(), name="api-inspection-rules"),
+    path(
+        "v1/inspectors/<int:pk>/profile/",
+        inspections.InspectorProfileView.as_view(),
+        name="api-inspector-profile",
+    ),
     path("v1/", include(router.urls)),
     path("schema/", schema_view("district_portal.urls_district"), name="api-schema"),
     path("docs/", DocsView.as_view(), name="api-docs"),

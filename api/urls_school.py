@@ -1,7 +1,7 @@
 from django.urls import include, path, re_path
 from rest_framework.routers import DefaultRouter
 
-from api import audit, campaigns, care, governance, incidents, records, tips, views
+from api import audit, campaigns, care, governance, incidents, inspections, records, tips, views
 from api.schema import DocsView, schema_view
 
 router = DefaultRouter(trailing_slash=True)
@@ -17,6 +17,10 @@ router.register("activities", records.ActivityViewSet, basename="api-activity")
 router.register("governance/members", governance.MemberViewSet, basename="api-governance-member")
 router.register("governance/duties", governance.DutyViewSet, basename="api-governance-duty")
 router.register("governance/documents", governance.DocumentViewSet, basename="api-governance-document")
+router.register("rectification-notices", inspections.SchoolNoticeViewSet, basename="api-school-notice")
+router.register(
+    "rectification-notice-items", inspections.SchoolNoticeItemViewSet, basename="api-school-notice-item"
+)
 router.register("governance/published", governance.PublishedInfoViewSet, basename="api-governance-published")
 
 urlpatterns = [

@@ -9,8 +9,8 @@ from django.db import transaction
 from django.utils import timezone
 from django_tenants.utils import tenant_context
 
-from inspections.models import InspectorAssignment
-from oversight.models import Campaign, Phase
+from inspections.models import InspectorAssignment, InspectorProfile
+from oversight.models import Campaign, DistrictSettings, Phase
 from schools.models import (
     Activity,
     ActivityKind,
@@ -167,8 +167,14 @@ def seed_people(schools: list[School]) -> None:
     inspectors = [
         _user(f"inspector{i}", name) for i, name in enumerate(["刘督学", "陈督学", "杨督学"], start=1)
     ]
-    for inspector in inspectors:
+    for number, inspector in enumerate(inspectors, start=1):
         DistrictMembership.objects.get_or_create(user=inspector, role=DistrictRole.INSPECTOR)
+        # What the 挂牌 sign at each school gate shows of its inspector (demo values).
+        InspectorProfile.objects.get_or_create(user=inspector, defaults={
+            "contact": f"0519-8512{number:04d}", "certificate_no": f"苏督证 2022-{number:03d}"})  # fmt: skip
+    rules = DistrictSettings.current()
+    if not rules.supervision_hotline:
+        DistrictSettings.objects.filter(pk=rules.pk).update(supervision_hotline="0519-85120000")
     # Each inspector covers about five schools (挂牌督导); the last schools share the first inspector.
     for index, school in enumerate(schools):
         inspector = inspectors[min(index // 5, len(inspectors) - 1)]
@@ -475,12 +481,19 @@ def seed_visits() -> None:
 
 
 def _demo_notice(visit, items: str, **closed):
-    from inspections.models import RectificationNotice
+    from inspections.models import ItemState, NoticeItem, RectificationNotice
 
-    return RectificationNotice.objects.create(
+    notice = RectificationNotice.objects.create(
         visit=visit, school=visit.school, issued_by=visit.inspector, issued_on=visit.visited_on,
         due_on=visit.visited_on + dt.timedelta(days=30), items=items, **closed,
     )  # fmt: skip
+    done = bool(closed)
+    NoticeItem.objects.create(
+        notice=notice, order=1, text=items, state=ItemState.CLOSED if done else ItemState.OPEN,
+        measures=NOTICE_CLOSE_NOTE if done else "", evidence=NOTICE_CLOSE_NOTE if done else "",
+        recheck_note=closed.get("close_note", ""), rechecked_by=closed.get("closed_by"),
+    )  # fmt: skip
+    return notice
 
 
 def demo_logins(schools: list[School]) -> list[DemoLogin]:

@@ -42,10 +42,22 @@ DISTRICT_ACTIONS = {
     "visit.voided": gettext_lazy("作废督导记录"),
     "rectification_notice.issued": gettext_lazy("下达整改通知书"),
     "rectification_notice.closed": gettext_lazy("整改通知书复查销号"),
+    "rectification_notice.answered": gettext_lazy("学校答复全部整改事项"),
+    "rectification_notice.open": gettext_lazy("整改通知书重新整改"),
+    "rectification_notice.item_answered": gettext_lazy("学校答复整改事项"),
+    "rectification_notice.item_rechecked": gettext_lazy("复查整改事项"),
+    "visit.photos_added": gettext_lazy("补充督导照片"),
+    "visit_plan.created": gettext_lazy("制订督导计划"),
+    "visit_plan.cancelled": gettext_lazy("取消督导计划"),
+    "assignment.created": gettext_lazy("分配责任督学"),
+    "assignment.ended": gettext_lazy("结束责任督学分工"),
+    "inspector_profile.saved": gettext_lazy("修改责任督学信息"),
+    "checklist.revised": gettext_lazy("修订督导检查表"),
+    "settings.inspection_rules_changed": gettext_lazy("修改督导频次设置"),
 }
 DISTRICT_PAGES = {
     "oversight.campaign": "campaign-detail", "oversight.phase": "phase-detail",
-    "oversight.phasesubmission": "submission-detail",
+    "oversight.phasesubmission": "submission-detail", "inspections.visit": "visit-detail",
 }  # fmt: skip
 
 

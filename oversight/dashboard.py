@@ -19,7 +19,6 @@ from django.utils.translation import gettext as _
 
 from inspections.models import Visit
 from inspections.selectors import (
-    NOT_VISITED_DAYS,
     open_notices,
     overdue_notices,
     schools_visible_to,
@@ -259,7 +258,7 @@ def per_school_sql(filters: Filters, today: dt.date, school_ids, phases=None) ->
         "notices": overdue_notices(in_ids, today=today),
         "open_notices": open_notices(in_ids),
         "visited": Visit.objects.filter(school_id__in=in_ids, voided_at__isnull=True,
-                                        visited_on__gte=today - dt.timedelta(days=NOT_VISITED_DAYS))
+                                        visited_on__gte=today - dt.timedelta(days=DistrictSettings.current().not_visited_days))
         .values("school_id").annotate(n=Count("pk")),
         "open_incidents": SchoolRollup.objects.filter(school_id__in=in_ids).values("school_id")
         .annotate(n=Sum("open_incidents")),
@@ -386,7 +385,7 @@ class Dashboard(IncidentFigures):
             ("notices", overdue_notices(in_ids, today=today)),
             ("open_notices", open_notices(in_ids)),
             ("visited", Visit.objects.filter(school_id__in=in_ids, voided_at__isnull=True,
-                                             visited_on__gte=today - dt.timedelta(days=NOT_VISITED_DAYS))
+                                             visited_on__gte=today - dt.timedelta(days=self.rules.not_visited_days))
              .values("school_id").annotate(n=Count("pk"))),
         ):  # fmt: skip
             text, query_params = queryset.order_by().values_list("school_id", "n").query.sql_with_params()

@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 from openpyxl import Workbook
 
+from inspections.selectors import coverage, coverage_by_inspector
 from oversight import dashboard, public_figures
 from oversight.campaign_views import _matrix_data
 from oversight.dashboard_filters import (
@@ -53,7 +54,16 @@ def district_dashboard(request):
     tables = {chart: board.table(chart) if view == "table" else (board.title(chart), [], [])
               for chart in dashboard.CHARTS}  # fmt: skip
     tables["flags"] = board.table("flags", full=view == "table")  # a table in both views
+    coverage_rows = coverage(school_ids=board.school_ids)
+    per_inspector = coverage_by_inspector(coverage_rows)
     context = {
+        "coverage_rows": coverage_rows, "coverage_by_inspector": per_inspector,
+        "coverage_data": {
+            "inspectors": [str(t["inspector"]) for t in per_inspector],
+            "met": [t["met"] for t in per_inspector],
+            "not_met": [t["schools"] - t["met"] for t in per_inspector],
+            "labels": {"met": str(_("达到督导频次的学校")), "not_met": str(_("未达到督导频次的学校"))},
+        },
         "board": board, "filters": filters, "view": view,
         "chart_data": data,
         "heatmap_data": data.get("heatmap") or {},

@@ -311,6 +311,20 @@ class DistrictSettings(models.Model):
     serious_report_hours = models.PositiveSmallIntegerField(_("严重欺凌上报时限（小时）"), default=24)
     visit_record_days = models.PositiveSmallIntegerField(_("督导记录提交期限（天）"), default=2)
     fix_recheck_days = models.PositiveSmallIntegerField(_("整改复查期限（天）"), default=30)
+    # 挂牌督导 coverage: how often each school must be visited, and when a school counts as not visited.
+    visit_frequency = models.CharField(
+        _("例行督导频次单位"), max_length=10, default="semester",
+        choices=[("semester", _("每学期")), ("month", _("每月"))],
+    )  # fmt: skip
+    visits_required = models.PositiveSmallIntegerField(
+        _("每个周期应督导（次）"), default=2, validators=[MinValueValidator(1), MaxValueValidator(31)]
+    )
+    not_visited_days = models.PositiveSmallIntegerField(
+        _("超过多少天未督导列为未督导学校"),
+        default=30,
+        validators=[MinValueValidator(1), MaxValueValidator(366)],
+    )
+    supervision_hotline = models.CharField(_("教育督导举报电话"), max_length=50, blank=True)
     accountability_challenge_days = models.PositiveSmallIntegerField(_("问责复核期限（天）"), default=30)
     class_meetings_per_semester = models.PositiveSmallIntegerField(_("每班每学期主题班会（次）"), default=2)
     surveys_per_semester = models.PositiveSmallIntegerField(_("每学期全校问卷调查（次）"), default=1)

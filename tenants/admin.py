@@ -52,9 +52,18 @@ class SchoolAdmin(NoDelete, admin.ModelAdmin):
 
 @admin.register(InspectorAssignment)
 class InspectorAssignmentAdmin(NoDelete, admin.ModelAdmin):
+    """Read-only here: assignments are made and ended on /inspections/assignments/, through the
+    actions that audit every change."""
+
     list_display = ["inspector", "school", "starts_on", "ends_on"]
     list_filter = ["ends_on"]
     autocomplete_fields = ["school"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
 
 
 # The admin's login says why a locked account is refused, like the site's own login.

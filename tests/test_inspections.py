@@ -43,6 +43,14 @@ def visit_row(username="inspector_alpha", slug="alpha", visited_on=None, **field
                                 summary="例行督导", **fields)  # fmt: skip
 
 
+def answer_all(notice, username="alpha_admin"):
+    """The school answers every item of the notice (a notice is closed only after that)."""
+    for item in notice.notice_items.all():
+        actions.answer_item(
+            acting_user=user(username), item=item, measures="已整改。", evidence="整改记录存档备查。"
+        )
+
+
 def notices_of(slug, username):
     with tenant_context(school(slug)):
         return list(Notice.objects.filter(recipient__username=username).values_list("title", flat=True))
@@ -165,6 +173,9 @@ def test_a_notice_is_raised_and_closed_once_through_the_pages(client_for):
     assert (notice.status, notice.issued_on, notice.school.slug) == ("open", today(), "alpha")
     assert notice.due_on == today() + dt.timedelta(days=30)  # DESIGN.md: fix re-check 30 days
 
+    early = page.post(f"/inspections/notices/{notice.pk}/close/", {f"close-{notice.pk}-note": "复查到位。"})
+    assert early.status_code == 400 and "学校尚未答复全部整改事项" in early.content.decode()
+    answer_all(notice)
     closed = page.post(
         f"/inspections/notices/{notice.pk}/close/", {f"close-{notice.pk}-note": "已加装监控，复查到位。"}
     )
@@ -184,7 +195,9 @@ def test_a_notice_is_raised_and_closed_once_through_the_pages(client_for):
     notice.refresh_from_db()
     assert notice.close_note == "已加装监控，复查到位。"
     assert list(AuditEvent.objects.filter(object_type="inspections.rectificationnotice").values_list(
-        "action", flat=True).order_by("id")) == ["rectification_notice.issued", "rectification_notice.closed"]  # fmt: skip
+        "action", flat=True).order_by("id")) == [
+        "rectification_notice.issued", "rectification_notice.item_answered", "rectification_notice.answered",
+        "rectification_notice.item_rechecked", "rectification_notice.closed"]  # fmt: skip
 
 
 def test_notices_through_the_api(client_for):
@@ -200,6 +213,7 @@ def test_notices_through_the_api(client_for):
         api.post(f"/api/v1/notices/{notice['id']}/close/", {}, content_type="application/json").status_code
         == 400
     )
+    answer_all(RectificationNotice.objects.get(pk=notice["id"]))
     closed = api.post(
         f"/api/v1/notices/{notice['id']}/close/", {"note": "已补全。"}, content_type="application/json"
     )
@@ -228,6 +242,7 @@ def test_a_visit_with_open_notices_cannot_be_voided_and_voided_visits_are_kept()
     notice = actions.raise_notice(acting_user=inspector, visit=visit, items="请整改。")
     with pytest.raises(ValidationError, match="未销号"):
         actions.void_visit(acting_user=inspector, visit=visit, reason="重复填报")
+    answer_all(notice)
     actions.close_notice(acting_user=inspector, notice=notice, note="已整改。")
     with pytest.raises(ValidationError, match="只能作废本人"):
         actions.void_visit(acting_user=_other_inspector_of("alpha"), visit=visit, reason="x")

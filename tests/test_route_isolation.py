@@ -40,11 +40,12 @@ SCHOOL_RULES = {
         "incident-add-support", "incident-schedule-follow-up", "incident-complete-follow-up",
         "incident-file-appeal", "incident-decide-appeal", "incident-close", "incident-void",
         "incident-report-upward"]},
-    "hazard-list": MEMBERS, "hazard-export": MEMBERS, "hazard-detail": MEMBERS, "hazard-new": HANDLERS,
+    # the assigned inspector reads the ledger, the activities and the governance page (no pupils there)
+    "hazard-list": WITH_INSPECTOR, "hazard-export": MEMBERS, "hazard-detail": WITH_INSPECTOR, "hazard-new": HANDLERS,
     "hazard-edit": HANDLERS, "hazard-move": HANDLERS, "hazard-void": HANDLERS,
-    "activity-list": MEMBERS, "activity-detail": MEMBERS, "activity-evidence-file": MEMBERS,
+    "activity-list": WITH_INSPECTOR, "activity-detail": WITH_INSPECTOR, "activity-evidence-file": MEMBERS,
     "activity-new": HANDLERS, "activity-edit": HANDLERS, "activity-add-evidence": HANDLERS, "activity-void": HANDLERS,
-    "governance": MEMBERS, "governance-member": MEMBERS, "governance-duty": MEMBERS,
+    "governance": WITH_INSPECTOR, "governance-member": MEMBERS, "governance-duty": MEMBERS,
     "governance-document-file": MEMBERS,
     **{name: HANDLERS for name in [
         "governance-add-member", "governance-deactivate-member", "governance-published", "governance-add-duty",
@@ -80,6 +81,11 @@ SCHOOL_RULES = {
                                    "report-save", "report-attach", "report-attachment", "api-report-list",
                                    "api-report-detail", "api-report-save"]},
     "report-submit": {"alpha_admin"}, "api-report-submit": {"alpha_admin"},
+    # inspections on the school's site: its notices (answered by handlers) and the public 挂牌 sign
+    "school-notice-list": MEMBERS, "school-notice-detail": MEMBERS, "school-notice-docx": MEMBERS,
+    "school-notice-answer": HANDLERS, "api-school-notice-list": MEMBERS, "api-school-notice-detail": MEMBERS,
+    "api-school-notice-item-detail": MEMBERS, "api-school-notice-item-answer": HANDLERS,
+    "inspector-sign": EVERYONE, "inspector-sign-print": EVERYONE, "inspector-sign-photo": EVERYONE,
 }  # fmt: skip
 DISTRICT_RULES = {
     **{name: {"bureau_staff", "bureau_admin"} for name in ["audit-log", "audit-export", "break-glass-list",
@@ -104,7 +110,18 @@ DISTRICT_RULES = {
     # inspections: bureau staff and inspectors; an inspector sees only their schools' (tests/test_inspections.py)
     **{name: DISTRICT for name in ["visit-list", "visit-new", "visit-detail", "visit-raise-notice", "visit-void",
                                    "notice-close", "api-visit-list", "api-visit-detail", "api-visit-notices",
-                                   "api-visit-void", "api-notice-list", "api-notice-detail", "api-notice-close"]},
+                                   "api-visit-void", "api-notice-list", "api-notice-detail", "api-notice-close",
+                                   "inspector-home", "plan-new", "plan-cancel", "visit-photo", "notice-docx",
+                                   "notice-item-recheck", "inspector-profile", "api-visit-photos",
+                                   "api-notice-item-list", "api-notice-item-detail", "api-notice-item-recheck",
+                                   "api-plan-list", "api-plan-detail", "api-plan-cancel", "api-checklist",
+                                   "api-coverage", "api-inspector-profile"]},
+    # the bureau manages assignments and the checklist
+    **{name: {"bureau_staff", "bureau_admin"} for name in ["assignments", "assignment-new", "assignment-end",
+                                                           "checklist", "checklist-add", "checklist-remove",
+                                                           "api-assignment-list", "api-assignment-detail",
+                                                           "api-assignment-end", "inspection-rules",
+                                                           "api-inspection-rules"]},
 }  # fmt: skip
 ADMIN_RULE = {"bureau_admin"}
 # Posting to these would log the visitor out or switch their language for the rest of the run.
@@ -189,7 +206,17 @@ def samples():
                                  visited_on=today, summary="x")  # fmt: skip
     notice = RectificationNotice.objects.create(visit=visit, school=alpha, issued_by=visit.inspector, due_on=today,
                                                 items="x")  # fmt: skip
-    ids.update(visit=visit.pk, notice=notice.pk)
+    from django.core.files.base import ContentFile
+
+    from inspections.models import InspectorAssignment, NoticeItem, VisitPhoto, VisitPlan
+
+    item = NoticeItem.objects.create(notice=notice, order=1, text="x")
+    photo = VisitPhoto(visit=visit, width=1, height=1, size=1)
+    photo.image.save("p.png", ContentFile(b"\x89PNG"), save=True)
+    plan = VisitPlan.objects.create(inspector=visit.inspector, school=alpha, planned_on=today)
+    assignment = InspectorAssignment.objects.get(inspector=visit.inspector, school=alpha)
+    ids.update(visit=visit.pk, notice=notice.pk, notice_item=item.pk, photo=photo.pk, plan=plan.pk,
+               assignment=assignment.pk, inspector=visit.inspector_id)  # fmt: skip
     return ids
 
 
@@ -208,6 +235,23 @@ def kwargs_for(name, ids):
         return {"slug": "alpha"}  # inspector_alpha's school
     if name == "break-glass-revoke":
         return {"pk": 1}  # only POST acts; the bureau's GET is sent back to the list
+    if name == "visit-photo":
+        return {"pk": ids["visit"], "photo_pk": ids["photo"]}
+    if name in (
+        "notice-item-recheck",
+        "api-notice-item-detail",
+        "api-notice-item-recheck",
+        "school-notice-answer",
+        "api-school-notice-item-detail",
+        "api-school-notice-item-answer",
+    ):
+        return {"pk": ids["notice_item"]}
+    if name in ("school-notice-detail", "school-notice-docx", "api-school-notice-detail"):
+        return {"pk": ids["notice"]}
+    if name in ("inspector-profile", "inspector-sign-photo", "api-inspector-profile"):
+        return {"pk": ids["inspector"]}
+    if name == "checklist-remove":
+        return {"code": "notes"}
     if name == "password_reset_confirm":
         return {"uidb64": "MQ", "token": "set-password"}
     if name == "activity-evidence-file":
@@ -218,7 +262,7 @@ def kwargs_for(name, ids):
     key = {"incident": "incident", "tip": "tip", "hazard": "hazard", "activity": "activity", "care": "care",
            "governance": "member" if "member" in name else "document" if "document" in name else "duty",
            "campaign": "campaign", "phase": "phase", "submission": "submission", "report": "report",
-           "visit": "visit", "notice": "notice",
+           "visit": "visit", "notice": "notice", "plan": "plan", "assignment": "assignment",
            }.get(family)  # fmt: skip
     return {"pk": ids[key]} if key else {}
 

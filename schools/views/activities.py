@@ -16,6 +16,7 @@ from schools.forms import activities as forms
 from schools.models import Activity, ActivityEvidence, ActivityKind
 from schools.views.common import add_errors, requires, step_views
 from schools.views.history import history_rows
+from tenants.access import inspector_view
 
 
 def can_read(membership) -> bool:
@@ -40,7 +41,8 @@ def semester_label(start: dt.date) -> str:
     return _("%(a)s—%(b)s 学年第一学期") % {"a": start.year, "b": start.year + 1}
 
 
-@requires(can_read)
+@inspector_view
+@requires(can_read, inspectors_read=True)
 def activity_list(request):
     start, semesters = _semester(request)
     activities = Activity.objects.filter(held_on__gte=start, held_on__lt=selectors.next_semester_start(start))
@@ -102,7 +104,8 @@ def _visible(request, pk):
     return activity
 
 
-@requires(can_read)
+@inspector_view
+@requires(can_read, inspectors_read=True)
 def activity_detail(request, pk):
     activity = _visible(request, pk)
     if activity is None:

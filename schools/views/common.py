@@ -7,13 +7,21 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 
 
-def requires(predicate, message=None):
-    """Refuse a page with a translated 403 unless predicate(request.membership) holds."""
+def requires(predicate, message=None, *, inspectors_read=False):
+    """Refuse a page with a translated 403 unless predicate(request.membership) holds. With
+    `inspectors_read`, the school's assigned inspectors (who have no membership) may read it too:
+    GET only, and the page's write forms stay hidden because they need a membership."""
 
     def decorate(view):
         @wraps(view)
         def wrapper(request, *args, **kwargs):
-            if not predicate(getattr(request, "membership", None)):
+            membership = getattr(request, "membership", None)
+            if inspectors_read and membership is None and request.method == "GET":
+                from tenants.access import is_assigned_inspector
+
+                if request.user.is_authenticated and is_assigned_inspector(request.user, request.school):
+                    return view(request, *args, **kwargs)
+            if not predicate(membership):
                 reason = message or _("您的岗位没有此项权限。")
                 return render(request, "403.html", {"reason": reason}, status=403)
             return view(request, *args, **kwargs)

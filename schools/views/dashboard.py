@@ -2,6 +2,7 @@ from django.db import connection
 from django.shortcuts import render
 
 from oversight.selectors import current_phase, next_phase
+from schools.extensions import dashboard_panels
 from schools.models import GovernanceMember
 from schools.overdue import overdue_items
 from schools.selectors import dashboard_figures
@@ -17,6 +18,7 @@ def school_home(request):
     context["current_phase"] = current_phase(school=connection.tenant)
     context["next_phase"] = next_phase(school=connection.tenant)
     context["membership"] = getattr(request, "membership", None)
+    context["panels"] = dashboard_panels(request)
     return render(request, "schools/home.html", context)
 
 

@@ -15,6 +15,7 @@ from schools.actions import governance as actions
 from schools.forms import governance as forms
 from schools.models import GovernanceMember, ResponsibilityItem, SchoolDocument
 from schools.views.common import add_errors, requires
+from tenants.access import inspector_view
 
 
 def _published_initial(school) -> dict:
@@ -56,6 +57,8 @@ def _context(request, bound=None) -> dict:
     return context
 
 
+@inspector_view
+@requires(lambda membership: membership is not None, inspectors_read=True)
 def governance(request):
     return render(request, "schools/governance/index.html", _context(request))
 

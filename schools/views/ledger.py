@@ -16,6 +16,7 @@ from schools.models import Hazard, HazardPlace, HazardStatus
 from schools.views.common import add_errors, requires, step_views
 from schools.views.history import history_rows
 from schools.workflows.hazard import OPEN_STATUSES, allowed_next
+from tenants.access import inspector_view
 
 
 def can_read(membership) -> bool:
@@ -53,7 +54,8 @@ def _filtered(request, *, include_void: bool):
     return hazards, filters
 
 
-@requires(can_read)
+@inspector_view
+@requires(can_read, inspectors_read=True)
 def hazard_list(request):
     hazards, filters = _filtered(request, include_void=permissions.is_admin(request.membership))
     return render(request, "schools/ledger/list.html", {
@@ -114,7 +116,8 @@ def _context(request, hazard, bound=None):
     return context
 
 
-@requires(can_read)
+@inspector_view
+@requires(can_read, inspectors_read=True)
 def hazard_detail(request, pk):
     hazard = get_object_or_404(Hazard, pk=pk)
     if hazard.is_void and not permissions.is_admin(request.membership):
