@@ -89,6 +89,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    "schools.privacy.middleware.GateConfirmationMiddleware",
     "api.idempotency.IdempotencyMiddleware",
     "tenants.middleware.SiteAccessMiddleware",
 ]

@@ -24,6 +24,7 @@ from oversight.models import (
     SubmissionStatus,
 )
 from oversight.reporting import default_template
+from schools.privacy.gate import refuse_identifying
 from tenants import audit
 from tenants.models import School, SchoolMembership
 from tenants.roles import SchoolRole
@@ -39,6 +40,8 @@ def create_campaign(
     *, acting_user, name: str, year: int, description: str = "", scope: str = CampaignScope.ALL,
     schools=(), kinds=(),
 ) -> Campaign:  # fmt: skip
+    # Campaign names are listed on the anonymous public figures page.
+    refuse_identifying(None, name=name, description=description)
     if Campaign.objects.filter(name=name.strip(), year=year).exists():
         raise ValidationError({"name": _("%(year)s 年已有同名专项行动。") % {"year": year}})
     schools, kinds = list(schools), list(kinds)
@@ -58,6 +61,8 @@ def create_campaign(
 
 def _new_phase(*, campaign, name, starts_on, ends_on, report_due_on, goals="", grace_days=0,
                accepts_until=None, report_template=None, order=None) -> Phase:  # fmt: skip
+    template = report_template if report_template is not None else default_template()
+    refuse_identifying(None, name=name, goals=goals, report_template=_template_text(template))
     if order is None:
         order = (campaign.phases.aggregate(m=Max("order"))["m"] or 0) + 1
     phase = Phase(
@@ -67,6 +72,17 @@ def _new_phase(*, campaign, name, starts_on, ends_on, report_due_on, goals="", g
     )  # fmt: skip
     _clean_save(phase)
     return phase
+
+
+def _template_text(template) -> str:
+    """The report template's words that schools and the public read: its section titles and hints."""
+    if not isinstance(template, dict):
+        return ""
+    parts = []
+    for section in template.get("sections", []) or []:
+        if isinstance(section, dict):
+            parts += [str(section.get(key, "")) for key in ("title", "hint", "help") if section.get(key)]
+    return "\n".join(parts)
 
 
 @transaction.atomic(durable=True)
@@ -131,6 +147,7 @@ def grant_extension(
 ) -> PhaseExtension:
     phase = Phase.objects.select_related("campaign").get(pk=phase.pk)
     _school_in_scope(phase, school)
+    refuse_identifying(school, reason=reason)
     errors = {}
     if not reason.strip():
         errors["reason"] = _("请填写延期原因。")
@@ -157,6 +174,7 @@ def grant_exemption(*, acting_user, phase: Phase, school: School, reason: str) -
     _school_in_scope(phase, school)
     if not reason.strip():
         raise ValidationError({"reason": _("请填写免报原因。")})
+    refuse_identifying(school, reason=reason)
     if PhaseSubmission.objects.filter(phase=phase, school=school).exists():
         raise ValidationError({"school": _("该校已提交本阶段报告，不能再免报。")})
     if PhaseExemption.objects.filter(phase=phase, school=school).exists():
@@ -191,6 +209,7 @@ def _locked_submission(submission: PhaseSubmission) -> PhaseSubmission:
 @transaction.atomic(durable=True)
 def accept_submission(*, acting_user, submission: PhaseSubmission, comment: str = "") -> PhaseSubmission:
     submission = _locked_submission(submission)
+    refuse_identifying(submission.school, comment=comment)
     submission.status = SubmissionStatus.ACCEPTED
     submission.reviewed_by, submission.reviewed_at = acting_user, timezone.now()
     submission.review_comment = comment.strip()
@@ -213,6 +232,7 @@ def return_submission(*, acting_user, submission: PhaseSubmission, comment: str)
     if not (comment or "").strip():
         raise ValidationError({"comment": _("退回修改时必须填写审核意见。")})
     submission = _locked_submission(submission)
+    refuse_identifying(submission.school, comment=comment)
     submission.status = SubmissionStatus.RETURNED
     submission.reviewed_by, submission.reviewed_at = acting_user, timezone.now()
     submission.review_comment = comment.strip()

@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from django_tenants.utils import schema_context
 
 from oversight.models import BreakGlassAccess, BreakGlassGrant, DistrictSettings
+from schools.privacy.gate import refuse_identifying
 from tenants import audit
 from tenants.models import School, SchoolMembership
 from tenants.roles import SchoolRole
@@ -114,6 +115,7 @@ def open_grant(*, acting_user, school: School | None, incident_code: str, reason
     if errors:
         raise ValidationError(errors)
     incident = _serious_incident(school, code)
+    refuse_identifying(school, reason=reason)
     if active_grant(user=acting_user, school=school, incident_id=incident.pk) is not None:
         raise ValidationError({"incident_code": _("您已持有该事件的有效调阅授权。")})
     hours = DistrictSettings.current().break_glass_hours

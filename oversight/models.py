@@ -416,3 +416,8 @@ from oversight.models_rollups import (  # noqa: E402, F401
     SchoolMonthRollup,
     SchoolRollup,
 )
+
+
+# The district's sub-packages keep app label `oversight`; imported here so migrations see them.
+from oversight.appeals.models import DistrictAppeal  # noqa: E402, F401
+from oversight.serious_cases.models import ExternalReport, SeriousCase, SeriousCaseReport  # noqa: E402, F401
