@@ -1,7 +1,7 @@
 from django.urls import include, path, re_path
 from rest_framework.routers import DefaultRouter
 
-from api import audit, campaigns, dashboard, inspections, views
+from api import audit, campaigns, dashboard, inspections, serious_cases, views
 from api.schema import DocsView, schema_view
 
 router = DefaultRouter(trailing_slash=True)
@@ -21,6 +21,12 @@ urlpatterns = [
     ),
     path("v1/public/figures/", dashboard.PublicFigures.as_view(), name="api-public-figures"),
     path("v1/dashboard/rules/", dashboard.FlagRules.as_view(), name="api-dashboard-rules"),
+    path("v1/serious-cases/", serious_cases.DistrictSeriousCases.as_view(), name="api-serious-cases"),
+    path("v1/serious-cases/<int:pk>/", serious_cases.DistrictSeriousCase.as_view(), name="api-serious-case"),
+    path("v1/appeals/", serious_cases.DistrictAppeals.as_view(), name="api-appeals"),
+    path(
+        "v1/appeals/<int:pk>/decide/", serious_cases.DistrictAppealDecide.as_view(), name="api-appeal-decide"
+    ),
     path("v1/", include(router.urls)),
     path("schema/", schema_view("district_portal.urls_district"), name="api-schema"),
     path("docs/", DocsView.as_view(), name="api-docs"),

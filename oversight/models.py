@@ -405,6 +405,8 @@ class BreakGlassAccess(models.Model):
 
 
 # The roll-up tables (read by the district dashboard) live in their own module.
+# The district's sub-packages keep app label `oversight`; imported here so migrations see them.
+from oversight.appeals.models import DistrictAppeal  # noqa: E402, F401
 from oversight.models_rollups import (  # noqa: E402, F401
     ActivityRollup,
     DistrictIncidentCube,
@@ -416,8 +418,4 @@ from oversight.models_rollups import (  # noqa: E402, F401
     SchoolMonthRollup,
     SchoolRollup,
 )
-
-
-# The district's sub-packages keep app label `oversight`; imported here so migrations see them.
-from oversight.appeals.models import DistrictAppeal  # noqa: E402, F401
 from oversight.serious_cases.models import ExternalReport, SeriousCase, SeriousCaseReport  # noqa: E402, F401

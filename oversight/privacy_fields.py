@@ -60,4 +60,11 @@ def stored_public_texts():
             for field in fields:
                 text = _text(getattr(row, field))
                 if text:
-                    yield f"{model._meta.label}.{field}", row.pk, school, {field: text}, email_fields, names(school)
+                    yield (
+                        f"{model._meta.label}.{field}",
+                        row.pk,
+                        school,
+                        {field: text},
+                        email_fields,
+                        names(school),
+                    )

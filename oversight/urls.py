@@ -1,4 +1,4 @@
-from django.urls import path
+from django.urls import include, path
 
 from oversight import audit_views, break_glass_views, campaign_views, dashboard_views, flag_rules_views, views
 
@@ -23,6 +23,8 @@ urlpatterns = [
     path("submissions/<int:pk>/return/", campaign_views.submission_return, name="submission-return"),
     path("audit/", audit_views.audit_log, name="audit-log"),
     path("audit/export.xlsx", audit_views.audit_export, name="audit-export"),
+    path("serious-cases/", include("oversight.serious_cases.urls")),
+    path("appeals/", include("oversight.appeals.urls")),
     path("break-glass/", break_glass_views.grant_list, name="break-glass-list"),
     path("break-glass/new/", break_glass_views.grant_new, name="break-glass-new"),
     path("break-glass/<int:pk>/revoke/", break_glass_views.grant_revoke, name="break-glass-revoke"),

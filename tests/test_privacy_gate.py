@@ -102,7 +102,10 @@ def public_text_fields() -> set[str]:
     for app in PUBLIC_APPS:
         for model in apps.get_app_config(app).get_models():
             for field in model._meta.get_fields():
-                if isinstance(field, models.CharField | models.TextField | models.JSONField) and not field.choices:
+                if (
+                    isinstance(field, models.CharField | models.TextField | models.JSONField)
+                    and not field.choices
+                ):
                     found.add(f"{model._meta.label}.{field.name}")
     return found
 
@@ -132,7 +135,9 @@ class World:
     @property
     def campaign(self):
         if self._campaign is None:
-            self._campaign = district.create_campaign(acting_user=user("bureau_admin"), name="门禁测试行动", year=2031)
+            self._campaign = district.create_campaign(
+                acting_user=user("bureau_admin"), name="门禁测试行动", year=2031
+            )
         return self._campaign
 
     @property
@@ -164,7 +169,9 @@ class World:
     @property
     def notice(self):
         if self._notice is None:
-            self._notice = inspections.raise_notice(acting_user=user("inspector_alpha"), visit=self.visit, items="补齐巡查记录。")
+            self._notice = inspections.raise_notice(
+                acting_user=user("inspector_alpha"), visit=self.visit, items="补齐巡查记录。"
+            )
         return self._notice
 
     def in_school(self, run):
@@ -175,37 +182,64 @@ class World:
 def _published(world, **changed):
     values = {"principal": "周校长", "legal_vice_principal": "", "hotline": "0519-85120001", "mailbox": ""}
     values.update(changed)
-    return world.in_school(lambda: governance.set_published_info(acting_user=user("alpha_admin"), school=world.alpha, **values))
+    return world.in_school(
+        lambda: governance.set_published_info(acting_user=user("alpha_admin"), school=world.alpha, **values)
+    )
 
 
 def _break_glass(world, text):
     return break_glass.open_grant(
-        acting_user=user("bureau_staff"), school=world.alpha, incident_code="GATE-1", reason=f"核实调查认定过程{text}"
+        acting_user=user("bureau_staff"),
+        school=world.alpha,
+        incident_code="GATE-1",
+        reason=f"核实调查认定过程{text}",
     )
 
 
 # field -> a write of the planted text through the real action. Fields of the school's own schema
 # that are shown on a public page or to the anonymous tipster come after the public-schema ones.
 WRITERS = {
-    "oversight.Campaign.name": lambda w, t: district.create_campaign(acting_user=user("bureau_admin"), name=f"行动{t}", year=2032),
+    "oversight.Campaign.name": lambda w, t: district.create_campaign(
+        acting_user=user("bureau_admin"), name=f"行动{t}", year=2032
+    ),
     "oversight.Campaign.description": lambda w, t: district.create_campaign(
         acting_user=user("bureau_admin"), name="说明测试", year=2032, description=f"要求{t}"
     ),
     "oversight.Phase.name": lambda w, t: district.add_phase(
-        acting_user=user("bureau_admin"), campaign=w.campaign, name=f"阶段{t}", starts_on=dt.date(2031, 1, 1),
-        ends_on=dt.date(2031, 1, 31), report_due_on=dt.date(2031, 2, 5),
+        acting_user=user("bureau_admin"),
+        campaign=w.campaign,
+        name=f"阶段{t}",
+        starts_on=dt.date(2031, 1, 1),
+        ends_on=dt.date(2031, 1, 31),
+        report_due_on=dt.date(2031, 2, 5),
     ),
     "oversight.Phase.goals": lambda w, t: district.add_phase(
-        acting_user=user("bureau_admin"), campaign=w.campaign, name="宣传", goals=f"目标{t}", starts_on=dt.date(2031, 1, 1),
-        ends_on=dt.date(2031, 1, 31), report_due_on=dt.date(2031, 2, 5),
+        acting_user=user("bureau_admin"),
+        campaign=w.campaign,
+        name="宣传",
+        goals=f"目标{t}",
+        starts_on=dt.date(2031, 1, 1),
+        ends_on=dt.date(2031, 1, 31),
+        report_due_on=dt.date(2031, 2, 5),
     ),
     "oversight.Phase.report_template": lambda w, t: district.add_phase(
-        acting_user=user("bureau_admin"), campaign=w.campaign, name="宣传", starts_on=dt.date(2031, 1, 1),
-        ends_on=dt.date(2031, 1, 31), report_due_on=dt.date(2031, 2, 5),
-        report_template={"figures": ["surveys"], "sections": [{"key": "work", "title": f"工作{t}", "required": True}]},
+        acting_user=user("bureau_admin"),
+        campaign=w.campaign,
+        name="宣传",
+        starts_on=dt.date(2031, 1, 1),
+        ends_on=dt.date(2031, 1, 31),
+        report_due_on=dt.date(2031, 2, 5),
+        report_template={
+            "figures": ["surveys"],
+            "sections": [{"key": "work", "title": f"工作{t}", "required": True}],
+        },
     ),
     "oversight.PhaseExtension.reason": lambda w, t: district.grant_extension(
-        acting_user=user("bureau_admin"), phase=w.phase, school=w.alpha, due_on=dt.date(2031, 4, 20), reason=f"原因{t}"
+        acting_user=user("bureau_admin"),
+        phase=w.phase,
+        school=w.alpha,
+        due_on=dt.date(2031, 4, 20),
+        reason=f"原因{t}",
     ),
     "oversight.PhaseExemption.reason": lambda w, t: district.grant_exemption(
         acting_user=user("bureau_admin"), phase=w.phase, school=w.alpha, reason=f"原因{t}"
@@ -215,7 +249,10 @@ WRITERS = {
     ),
     "oversight.BreakGlassGrant.reason": _break_glass,
     "inspections.Visit.summary": lambda w, t: inspections.log_visit(
-        acting_user=user("inspector_alpha"), school=w.alpha, visited_on=timezone.localdate(), kind="routine",
+        acting_user=user("inspector_alpha"),
+        school=w.alpha,
+        visited_on=timezone.localdate(),
+        kind="routine",
         summary=f"检查{t}",
     ),
     "inspections.Visit.void_reason": lambda w, t: inspections.void_visit(
@@ -227,7 +264,9 @@ WRITERS = {
     "inspections.RectificationNotice.close_note": lambda w, t: inspections.close_notice(
         acting_user=user("inspector_alpha"), notice=w.notice, note=f"已整改{t}"
     ),
-    "api.ApiToken.name": lambda w, t: tokens.issue_token(acting_user=user("alpha_admin"), school=w.alpha, name=f"脚本{t}"),
+    "api.ApiToken.name": lambda w, t: tokens.issue_token(
+        acting_user=user("alpha_admin"), school=w.alpha, name=f"脚本{t}"
+    ),
     "tenants.School.principal": lambda w, t: _published(w, principal=f"周{t}"),
     "tenants.School.legal_vice_principal": lambda w, t: _published(w, legal_vice_principal=f"钱{t}"),
     "tenants.School.hotline": lambda w, t: _published(w, hotline=t),
@@ -238,7 +277,9 @@ SCHOOL_OUTBOUND = {
         lambda: governance.add_member(acting_user=user("alpha_admin"), name=t, group_role="member")
     ),
     "schools.GovernanceMember.duties (公示)": lambda w, t: w.in_school(
-        lambda: governance.add_member(acting_user=user("alpha_admin"), name="吴主任", group_role="member", duties=f"负责{t}")
+        lambda: governance.add_member(
+            acting_user=user("alpha_admin"), name="吴主任", group_role="member", duties=f"负责{t}"
+        )
     ),
     "schools.TipMessage.body (to the tipster)": lambda w, t: w.in_school(
         lambda: tips.reply(acting_user=user("alpha_admin"), tip=w.tip, body=f"已核实{t}")
@@ -252,7 +293,9 @@ SCHOOL_OUTBOUND = {
 def test_every_public_text_field_is_gated_or_exempt():
     fields = public_text_fields()
     missing = sorted(fields - set(WRITERS) - set(EXEMPT))
-    assert not missing, f"public-schema text fields with neither a gate test nor a stated exemption: {missing}"
+    assert not missing, (
+        f"public-schema text fields with neither a gate test nor a stated exemption: {missing}"
+    )
     stale = sorted((set(WRITERS) | set(EXEMPT)) - fields)
     assert not stale, f"listed fields that no longer exist: {stale}"
 
@@ -319,7 +362,11 @@ def _counts(world):
         list(School.objects.filter(pk=world.alpha.pk).values_list("principal", "legal_vice_principal", "hotline", "mailbox")),
     ]  # fmt: skip
     with tenant_context(world.alpha):
-        counts += [GovernanceMember.objects.count(), TipMessage.objects.count(), Tip.objects.filter(status="closed").count()]
+        counts += [
+            GovernanceMember.objects.count(),
+            TipMessage.objects.count(),
+            Tip.objects.filter(status="closed").count(),
+        ]
     return counts
 
 
@@ -380,7 +427,9 @@ def test_the_gate_refuses_through_the_page_with_the_masked_span_and_a_confirmati
     assert warned.status_code == 400
     token = warned.context["privacy_confirm_token"]()
     assert token and 'name="privacy_confirm"' in warned.content.decode()
-    confirmed = client.post("/inspections/new/", {**form, "summary": "张伟强在走廊推人。", "privacy_confirm": token})
+    confirmed = client.post(
+        "/inspections/new/", {**form, "summary": "张伟强在走廊推人。", "privacy_confirm": token}
+    )
     assert confirmed.status_code == 302
 
 
@@ -392,7 +441,9 @@ def test_the_gate_refuses_through_the_api_and_a_header_confirms_a_warning(client
                           content_type="application/json")  # fmt: skip
     assert refused.status_code == 400
     assert "身份证号" in refused.json()["errors"]["summary"][0]
-    warned = client.post("/api/v1/visits/", {**payload, "summary": "张伟强在走廊推人。"}, content_type="application/json")
+    warned = client.post(
+        "/api/v1/visits/", {**payload, "summary": "张伟强在走廊推人。"}, content_type="application/json"
+    )
     assert warned.status_code == 400 and warned.json()["code"] == "confirm_names"
     token = warned.json()["confirm_token"]
     confirmed = client.post("/api/v1/visits/", {**payload, "summary": "张伟强在走廊推人。"},
@@ -403,7 +454,9 @@ def test_the_gate_refuses_through_the_api_and_a_header_confirms_a_warning(client
 def test_the_rescan_command_lists_what_is_stored_and_would_now_be_refused():
     world = World()
     campaign = district.create_campaign(acting_user=user("bureau_admin"), name="复扫测试", year=2033)
-    Campaign.objects.filter(pk=campaign.pk).update(description=f"早先写入的说明：{PUPIL}同学，电话13912345678")
+    Campaign.objects.filter(pk=campaign.pk).update(
+        description=f"早先写入的说明：{PUPIL}同学，电话13912345678"
+    )
     out = io.StringIO()
     with pytest.raises(SystemExit) as exited:
         call_command("scan_public_text", stdout=out)

@@ -26,7 +26,9 @@ class AppealState(models.TextChoices):
 
 
 class DistrictAppeal(models.Model):
-    school = models.ForeignKey("tenants.School", on_delete=models.PROTECT, related_name="+", verbose_name=_("学校"))
+    school = models.ForeignKey(
+        "tenants.School", on_delete=models.PROTECT, related_name="+", verbose_name=_("学校")
+    )
     case_code = models.CharField(_("事件编号"), max_length=30)
     incident_id = models.PositiveIntegerField(_("学校端事件ID"))
     subject = models.CharField(_("复查事项"), max_length=20, choices=AppealSubject.choices)
@@ -34,7 +36,9 @@ class DistrictAppeal(models.Model):
     received_on = models.DateField(_("收件日期"))
     due_on = models.DateField(_("复查期限"))
     grounds = models.TextField(_("复查请求"), max_length=3000)
-    state = models.CharField(_("状态"), max_length=20, choices=AppealState.choices, default=AppealState.PENDING)
+    state = models.CharField(
+        _("状态"), max_length=20, choices=AppealState.choices, default=AppealState.PENDING
+    )
     decision_reasons = models.TextField(_("复查理由"), max_length=3000, blank=True)
     delay_reason = models.TextField(_("逾期说明"), max_length=1000, blank=True)
     decided_on = models.DateField(_("决定日期"), null=True, blank=True)
@@ -42,7 +46,9 @@ class DistrictAppeal(models.Model):
                                    related_name="+")  # fmt: skip
     school_response = models.TextField(_("学校整改情况"), max_length=3000, blank=True)
     school_responded_at = models.DateTimeField(_("学校答复时间"), null=True, blank=True)
-    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+")
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+"
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     version = models.PositiveIntegerField(default=1)
 

@@ -85,14 +85,18 @@ class SeriousCaseReport(models.Model):
     number = models.PositiveSmallIntegerField(_("序号"))
     due_at = models.DateTimeField(_("应报时间"))
     filed_at = models.DateTimeField(_("报送时间"))
-    filed_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+")
+    filed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+"
+    )
     kinds = ArrayField(models.CharField(max_length=20), default=list, verbose_name=_("欺凌类型"))
     severity = models.CharField(_("严重程度"), max_length=20)
     parties = models.JSONField(_("当事人（角色、年级、性别）"), default=list)
     occurred_on = models.DateField(_("发生日期"))
     determined_on = models.DateField(_("认定日期"), null=True, blank=True)
     place_category = models.CharField(_("地点类别"), max_length=20, choices=PlaceCategory.choices)
-    measures = ArrayField(models.CharField(max_length=30), default=list, blank=True, verbose_name=_("处置措施"))
+    measures = ArrayField(
+        models.CharField(max_length=30), default=list, blank=True, verbose_name=_("处置措施")
+    )
     measures_text = models.TextField(_("处置情况补充"), max_length=2000, blank=True)
     police_involved = models.BooleanField(_("公安介入"), default=False)
     medical_treatment = models.BooleanField(_("就医治疗"), default=False)
@@ -107,7 +111,9 @@ class SeriousCaseReport(models.Model):
         verbose_name = _("严重欺凌事件报告")
         verbose_name_plural = _("严重欺凌事件报告")
         ordering = ["case", "number"]
-        constraints = [models.UniqueConstraint(fields=["case", "number"], name="unique_serious_report_number")]
+        constraints = [
+            models.UniqueConstraint(fields=["case", "number"], name="unique_serious_report_number")
+        ]
 
     def __str__(self):
         return f"{self.case} · {self.get_kind_display()} {self.number}"
@@ -126,7 +132,9 @@ class ExternalReport(models.Model):
     report for that school; an earlier knowledge time at the school that was never reported is
     flagged as suspected concealment (瞒报)."""
 
-    school = models.ForeignKey("tenants.School", on_delete=models.PROTECT, related_name="+", verbose_name=_("学校"))
+    school = models.ForeignKey(
+        "tenants.School", on_delete=models.PROTECT, related_name="+", verbose_name=_("学校")
+    )
     source = models.CharField(_("信息来源"), max_length=20, choices=ExternalSource.choices)
     source_detail = models.CharField(_("来源说明"), max_length=200, blank=True)
     learned_at = models.DateTimeField(_("获知时间"))
@@ -134,7 +142,9 @@ class ExternalReport(models.Model):
     case_code = models.CharField(_("事件编号（如已知）"), max_length=30, blank=True)
     note = models.TextField(_("情况说明"), max_length=2000, blank=True)
     report_due_at = models.DateTimeField(_("学校应报时间"))
-    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+")
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+"
+    )
     recorded_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

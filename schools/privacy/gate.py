@@ -62,11 +62,33 @@ CLASS_NAME = re.compile(
     rf"(?:[{CN_NUM}\d]+年级|[初高][{CN_NUM}]|七年级|八年级|九年级)\s*[（(]?\s*[{CN_NUM}\d]+\s*[)）]?\s*班"
     rf"|[{CN_NUM}\d]+\s*[（(]\s*\d+\s*[)）]\s*班"
 )
-EXACT_DATE = re.compile(
-    r"(?:\d{4}\s*年\s*)?\d{1,2}\s*月\s*\d{1,2}\s*[日号]|\d{4}[-/.]\d{1,2}[-/.]\d{1,2}"
-)
+EXACT_DATE = re.compile(r"(?:\d{4}\s*年\s*)?\d{1,2}\s*月\s*\d{1,2}\s*[日号]|\d{4}[-/.]\d{1,2}[-/.]\d{1,2}")
 ID_WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
 ID_CHECK = "10X98765432"
+# jieba tags many common words nr (谢谢, 高峰, 文明): a candidate must start with a common surname,
+# have a given name after it, and be rare in jieba's dictionary.
+SURNAMES = set(
+    "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡余杜叶程苏魏吕丁任沈"
+    "姚卢姜崔钟谭陆汪范金石廖贾夏韦付方白邹孟熊秦邱江尹薛闫段雷侯龙史陶黎贺顾毛郝龚邵万钱严覃武戴莫孔向汤"
+    "常温康施文牛樊葛邢安齐易乔伍庞颜倪庄聂章鲁岳翟殷詹申欧耿关兰焦俞左柳甘祝包宁尚符舒阮柯纪梅童凌毕单季裴"
+    "霍涂成苗谷盛曲翁冉骆蓝路游辛靳管柴蒙鲍华喻祁蒲房滕屈饶解牟艾尤阳时穆农司卓古吉缪简车项连芦麦褚娄窦戚岑"
+    "景党宫费卜冷晏席卫米柏宗瞿桂全佟应臧闵苟邬边卞姬师和仇栾隋商刁沙荣巫寇桑郎甄丛仲虞敖巩明佘池查麻苑迟邝"
+)
+COMPOUND_SURNAMES = (
+    "欧阳",
+    "司马",
+    "诸葛",
+    "上官",
+    "司徒",
+    "东方",
+    "皇甫",
+    "慕容",
+    "令狐",
+    "尉迟",
+    "长孙",
+    "夏侯",
+)
+COMMON_WORD_FREQ = 500
 # Words that jieba tags as a person's name but that name no one: a surname with a title.
 TITLES = ("老师", "校长", "主任", "同学", "书记", "局长", "科长", "督学", "警官", "医生", "家长", "某")
 
@@ -201,9 +223,7 @@ def known_staff_names(school) -> set[str]:
     from schools.models import GovernanceMember
     from tenants.models import SchoolMembership
 
-    names |= set(
-        SchoolMembership.objects.filter(school=school).values_list("user__full_name", flat=True)
-    )
+    names |= set(SchoolMembership.objects.filter(school=school).values_list("user__full_name", flat=True))
     names |= {school.principal, school.legal_vice_principal}
     with schema_context(school.schema_name):
         names |= set(GovernanceMember.objects.values_list("name", flat=True))
@@ -222,9 +242,16 @@ def _person_names(text: str) -> list[str]:
 
         jieba.setLogLevel(logging.WARNING)
         _segmenter = jieba.posseg
+    import jieba
+
     found = []
     for word, flag in _segmenter.cut(text):
-        if flag.startswith("nr") and 2 <= len(word) <= 4 and not word.endswith(TITLES):
+        if not flag.startswith("nr") or not 2 <= len(word) <= 4 or word.endswith(TITLES):
+            continue
+        surname = next(
+            (s for s in COMPOUND_SURNAMES if word.startswith(s)), word[0] if word[0] in SURNAMES else ""
+        )
+        if surname and len(word) > len(surname) and (jieba.dt.FREQ.get(word) or 0) < COMMON_WORD_FREQ:
             found.append(word)
     return found
 
@@ -284,7 +311,11 @@ def refuse_identifying(
     pupil; change nothing. Unknown-name warnings alone pass once the writer confirms them, with
     `confirm` or the request's confirmation (the token the error carries)."""
     findings = scan(
-        school, fields, email_fields=email_fields, person_fields=person_fields, refuse_staff_names=refuse_staff_names
+        school,
+        fields,
+        email_fields=email_fields,
+        person_fields=person_fields,
+        refuse_staff_names=refuse_staff_names,
     )
     if not findings:
         return
@@ -303,7 +334,8 @@ def refuse_identifying(
             ]
         else:
             errors[field] = [
-                _("%(spans)s。对外发送的内容不能含有可识别学生身份的个人信息，请删除后再提交。") % {"spans": spans}
+                _("%(spans)s。对外发送的内容不能含有可识别学生身份的个人信息，请删除后再提交。")
+                % {"spans": spans}
             ]
     token = token if len(warnings) == len(findings) else ""
     if token:

@@ -21,7 +21,9 @@ class Command(BaseCommand):
             findings = [finding for finding in findings if not finding.is_warning]
             for finding in findings:
                 found += 1
-                self.stdout.write(f"{label} #{pk}（{school.name if school else _('全区')}）：{finding.message()}")
+                self.stdout.write(
+                    f"{label} #{pk}（{school.name if school else _('全区')}）：{finding.message()}"
+                )
         if found:
             self.stdout.write(_("共 %(n)s 处文字按现行规则会被拒绝。") % {"n": found})
             sys.exit(1)
