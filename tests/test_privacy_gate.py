@@ -21,7 +21,9 @@ from api import tokens
 from inspections import actions as inspections
 from oversight import actions as district
 from oversight import break_glass
+from oversight.appeals.models import DistrictAppeal
 from oversight.models import Campaign, Phase
+from oversight.serious_cases.models import ExternalReport, SeriousCaseReport
 from schools.actions import governance, tips
 from schools.models import CareEntry, GovernanceMember, Incident, IncidentParty, Tip, TipMessage
 from schools.privacy import gate
@@ -91,6 +93,28 @@ EXEMPT = {
     "api.IdempotencyRecord.key": "the client's idempotency key",
     "api.IdempotencyRecord.path": "a URL path",
     "api.IdempotencyRecord.content_type": "a MIME type",
+    "oversight.ActivityRollup.kind": "a choice code copied by the roll-up SQL",
+    "oversight.DistrictIncidentCube.school_kind": "a choice code copied by the roll-up SQL",
+    "oversight.DistrictIncidentCube.severity": "a choice code copied by the roll-up SQL",
+    "oversight.DistrictIncidentKindCube.kind": "a choice code copied by the roll-up SQL",
+    "oversight.DistrictIncidentKindCube.school_kind": "a choice code copied by the roll-up SQL",
+    "oversight.HazardRollup.status": "a choice code copied by the roll-up SQL",
+    "oversight.IncidentKindRollup.kind": "a choice code copied by the roll-up SQL",
+    "oversight.IncidentKindRollup.severity": "a choice code copied by the roll-up SQL",
+    "oversight.IncidentKindRollup.stage": "a choice code copied by the roll-up SQL",
+    "oversight.IncidentRollup.severity": "a choice code copied by the roll-up SQL",
+    "oversight.IncidentRollup.stage": "a choice code copied by the roll-up SQL",
+    "oversight.PhaseProgressRollup.status": "a choice code copied by the roll-up SQL",
+    "oversight.SchoolRollup.school_kind": "a choice code copied by the roll-up SQL",
+    "oversight.SeriousCase.case_code": "the school's pseudonymous case code, written by the school's action",
+    "oversight.SeriousCase.facts_hash": "a SHA-256 hash",
+    "oversight.SeriousCase.reported_facts_hash": "a SHA-256 hash",
+    "oversight.SeriousCaseReport.severity": "a severity code copied from the incident",
+    "oversight.SeriousCaseReport.parties": "role, grade and count of each party, no names (built by the action)",
+    "oversight.SeriousCaseReport.content_hash": "a SHA-256 hash",
+    "oversight.SeriousCaseReport.prev_hash": "a SHA-256 hash",
+    "oversight.ExternalReport.case_code": "matched against the school's register; an unknown code matches nothing",
+    "oversight.DistrictAppeal.case_code": "checked to be a case code of that school",
 }
 
 PUBLIC_APPS = ("tenants", "oversight", "inspections", "api")
@@ -131,6 +155,42 @@ class World:
                                      next_review_on=timezone.localdate())  # fmt: skip
             self.tip = Tip.objects.create(receipt_hash="g" * 64, body=f"我看到{TIPPED}被人打了")
         self._campaign = self._phase = self._visit = self._notice = self._submission = None
+        self._appeal = self._changed_appeal = None
+        self.incident = incident
+
+    def report(self, **fields):
+        from schools.actions import serious_reports
+
+        values = {
+            "kind": "first",
+            "place_category": "playground",
+            "account": "课间发生肢体冲突，已送医。",
+            **fields,
+        }
+        return self.in_school(lambda: serious_reports.file_report(acting_user=user("alpha_admin"), incident=self.incident,
+                                                                  **values))  # fmt: skip
+
+    def record_appeal(self, grounds="家长对认定结论有异议。"):
+        from oversight.appeals import actions as appeals
+
+        return appeals.record_appeal(acting_user=user("bureau_staff"), school=self.alpha, case_code="GATE-1",
+                                     subject="determination", channel="letter", received_on=timezone.localdate(),
+                                     grounds=grounds)  # fmt: skip
+
+    @property
+    def appeal(self):
+        if self._appeal is None:
+            self._appeal = self.record_appeal()
+        return self._appeal
+
+    @property
+    def changed_appeal(self):
+        from oversight.appeals import actions as appeals
+
+        if self._changed_appeal is None:
+            self._changed_appeal = appeals.decide(acting_user=user("bureau_staff"), appeal=self.appeal, state="changed",
+                                                  reasons="需补充调查。")  # fmt: skip
+        return self._changed_appeal
 
     @property
     def campaign(self):
@@ -272,6 +332,45 @@ WRITERS = {
     "tenants.School.hotline": lambda w, t: _published(w, hotline=t),
     "tenants.School.mailbox": lambda w, t: _published(w, mailbox=f"信箱{t}"),
 }
+
+
+def _external(w, **fields):
+    from oversight.serious_cases import actions as serious
+
+    values = {"source": "police", "learned_at": timezone.now() - dt.timedelta(hours=1), "occurred_on": timezone.localdate(),
+              **fields}  # fmt: skip
+    return serious.record_external(acting_user=user("bureau_staff"), school=w.alpha, **values)
+
+
+def _decide(w, **fields):
+    from oversight.appeals import actions as appeals
+
+    values = {"state": "upheld", "reasons": "认定适当。", **fields}
+    return appeals.decide(acting_user=user("bureau_staff"), appeal=w.appeal, **values)
+
+
+def _respond(w, text):
+    from oversight.appeals import actions as appeals
+
+    return w.in_school(lambda: appeals.school_respond(acting_user=user("alpha_admin"), appeal=w.changed_appeal,
+                                                      response=f"已整改{text}"))  # fmt: skip
+
+
+WRITERS.update(
+    {
+        "oversight.SeriousCaseReport.account": lambda w, t: w.report(account=f"经过：{t}"),
+        "oversight.SeriousCaseReport.measures_text": lambda w, t: w.report(measures_text=f"措施：{t}"),
+        "oversight.SeriousCaseReport.attention_channel": lambda w, t: w.report(
+            public_attention="local", attention_channel=f"群{t}"
+        ),
+        "oversight.ExternalReport.source_detail": lambda w, t: _external(w, source_detail=f"来源{t}"),
+        "oversight.ExternalReport.note": lambda w, t: _external(w, note=f"说明{t}"),
+        "oversight.DistrictAppeal.grounds": lambda w, t: w.record_appeal(grounds=f"请求{t}"),
+        "oversight.DistrictAppeal.decision_reasons": lambda w, t: _decide(w, reasons=f"理由{t}"),
+        "oversight.DistrictAppeal.delay_reason": lambda w, t: _decide(w, delay_reason=f"逾期{t}"),
+        "oversight.DistrictAppeal.school_response": _respond,
+    }
+)
 SCHOOL_OUTBOUND = {
     "schools.GovernanceMember.name (公示)": lambda w, t: w.in_school(
         lambda: governance.add_member(acting_user=user("alpha_admin"), name=t, group_role="member")
@@ -307,6 +406,8 @@ NEEDS = {
     "oversight.PhaseExemption.reason": ["phase"], "oversight.PhaseSubmission.review_comment": ["submission"],
     "inspections.Visit.void_reason": ["visit"], "inspections.RectificationNotice.items": ["visit"],
     "inspections.RectificationNotice.close_note": ["notice"],
+    "oversight.DistrictAppeal.decision_reasons": ["appeal"], "oversight.DistrictAppeal.delay_reason": ["appeal"],
+    "oversight.DistrictAppeal.school_response": ["changed_appeal"],
 }  # fmt: skip
 
 
@@ -359,6 +460,8 @@ def _counts(world):
         Campaign.objects.count(), Phase.objects.count(), PhaseExtension.objects.count(),
         PhaseExemption.objects.count(), BreakGlassGrant.objects.count(), Visit.objects.filter(voided_at=None).count(),
         RectificationNotice.objects.count(), RectificationNotice.objects.filter(status="closed").count(),
+        SeriousCaseReport.objects.count(), ExternalReport.objects.count(), DistrictAppeal.objects.count(),
+        list(DistrictAppeal.objects.values_list("state", "school_response")),
         list(School.objects.filter(pk=world.alpha.pk).values_list("principal", "legal_vice_principal", "hotline", "mailbox")),
     ]  # fmt: skip
     with tenant_context(world.alpha):

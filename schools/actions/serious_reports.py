@@ -178,7 +178,7 @@ def file_report(
         acting_user.membership_in(school) if getattr(acting_user, "is_authenticated", False) else None
     ):
         raise ValidationError(_("只有学校管理员和负责处理欺凌事件的教职工可以上报区教育局。"))
-    incident = Incident.objects.select_for_update().select_related("tip").get(pk=incident.pk)
+    incident = Incident.objects.select_for_update(of=("self",)).select_related("tip").get(pk=incident.pk)
     if not is_reportable(incident):
         raise ValidationError(
             _(
