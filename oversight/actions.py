@@ -289,3 +289,38 @@ def update_flag_rules(*, acting_user, values: dict, expected_updated_at: dt.date
     _clean_save(settings)
     audit.record(actor=acting_user, action="settings.flag_rules_changed", obj=settings, changes=changes)
     return settings
+
+
+def settings_page_fields() -> list[str]:
+    from oversight.models import SETTINGS_PAGE_EXCLUDED, DistrictSettings
+
+    return [f.name for f in DistrictSettings._meta.concrete_fields if f.name not in SETTINGS_PAGE_EXCLUDED]
+
+
+@transaction.atomic(durable=True)
+def update_district_settings(*, acting_user, values: dict, expected_updated_at: dt.datetime | None = None):
+    """Bureau admins change the district's time limits and break-glass mode (audited; a change made
+    meanwhile by someone else is refused)."""
+    from oversight.models import DistrictSettings
+
+    if not getattr(acting_user, "is_authenticated", False) or not acting_user.is_bureau_admin:
+        raise ValidationError(_("只有教育局管理员可以修改区级设置。"))
+    unknown = set(values) - set(settings_page_fields())
+    if unknown:
+        raise ValidationError(_("不能在此修改：%(fields)s。") % {"fields": "、".join(sorted(unknown))})
+    row = DistrictSettings.objects.select_for_update().get(pk=DistrictSettings.current().pk)
+    if expected_updated_at is None or row.updated_at != expected_updated_at:
+        raise ValidationError(
+            _("区级设置已被其他人修改，您的修改未保存。请刷新页面后重新填写。"), code="stale"
+        )
+    changes = {}
+    for name, value in values.items():
+        old = getattr(row, name)
+        if old != value:
+            changes[name] = {"old": str(old), "new": str(value)}
+            setattr(row, name, value)
+    if not changes:
+        return row
+    _clean_save(row)
+    audit.record(actor=acting_user, action="settings.changed", obj=row, changes=changes)
+    return row

@@ -87,6 +87,7 @@ urlpatterns = [
     path("audit/", audit.audit_log, name="audit-log"),
     path("audit/export.xlsx", audit.audit_export, name="audit-export"),
     path("audit/break-glass/", audit.break_glass_log, name="audit-break-glass"),
+    path("audit/break-glass/<int:pk>/object/", audit.break_glass_object, name="audit-break-glass-object"),
     path("reports/", phase_reports.report_list, name="report-list"),
     path("reports/phase/<int:phase_pk>/", phase_reports.report_phase, name="report-phase"),
     path("reports/phase/<int:phase_pk>/compare/", phase_reports.report_compare, name="report-compare"),

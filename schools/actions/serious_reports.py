@@ -86,9 +86,10 @@ def _hours() -> dt.timedelta:
     return dt.timedelta(hours=DistrictSettings.current().serious_report_hours)
 
 
-def sync_case(incident: Incident) -> SeriousCase | None:
+def sync_case(incident: Incident, *, known_at: dt.datetime | None = None) -> SeriousCase | None:
     """Keep the district register's row of this incident in step; call inside the change's
-    transaction, in the school's schema."""
+    transaction, in the school's schema. `known_at` is for history loaded after the fact (the demo's
+    2022 cases), whose recording time is not when the school first knew."""
     school = connection.tenant
     case = SeriousCase.objects.select_for_update().filter(school=school, incident_id=incident.pk).first()
     if case is None and not is_reportable(incident):
@@ -96,7 +97,7 @@ def sync_case(incident: Incident) -> SeriousCase | None:
     now = timezone.now()
     fingerprint = _fingerprint(facts(incident))
     if case is None:
-        known = first_known_at(incident)
+        known = known_at or first_known_at(incident)
         # Due from the earliest of first knowledge, determination and the severity being raised:
         # all of them come after the incident was recorded, so its recording starts the clock.
         case = SeriousCase.objects.create(
