@@ -24,7 +24,9 @@ class TipsterMessageForm(BootstrapForm):
     )
 
 
-TIPSTER_SEES = _("举报人凭查询码可以看到这段文字的原文。请勿填写学生姓名、班级、学号、电话等可识别身份的信息。")
+TIPSTER_SEES = _(
+    "举报人凭查询码可以看到这段文字的原文。请勿填写学生姓名、班级、学号、电话等可识别身份的信息。"
+)
 
 
 class ReplyForm(BootstrapForm):
