@@ -277,6 +277,11 @@ CELERY_BEAT_SCHEDULE = {
         "task": "oversight.tasks.send_phase_reminders",
         "schedule": crontab(hour=8, minute=0),
     },
+    # Bureau staff hear of each serious-case deadline that passes without its report.
+    "serious-case-deadlines": {
+        "task": "oversight.serious_cases.tasks.notify_passed_deadlines",
+        "schedule": crontab(minute="*/10"),
+    },
     # Repairs any school refresh that was lost (broker down) and settles time-based figures.
     "reconcile-rollups": {
         "task": "oversight.rollups.reconcile_rollups",

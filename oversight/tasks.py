@@ -15,6 +15,7 @@ from oversight.actions import _notify_school_admins
 from oversight.models import Campaign, DistrictSettings, PhaseReminder, PhaseSubmission, ReminderKind
 from oversight.progress import MISSING, PENDING, campaign_progress
 from oversight.rollups import reconcile_rollups, refresh_school_rollups  # noqa: F401  (the worker finds them here)
+from oversight.serious_cases.tasks import notify_passed_deadlines  # noqa: F401
 from tenants.models import User
 from tenants.roles import DistrictRole
 

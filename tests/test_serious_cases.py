@@ -377,3 +377,19 @@ def test_an_appeal_for_an_unknown_case_is_refused(alpha):
                               channel="visit", received_on=dt.date(2026, 5, 1), grounds="异议")  # fmt: skip
     assert "没有编号" in refused.value.message_dict["case_code"][0]
     assert not DistrictAppeal.objects.exists()
+
+
+def test_bureau_staff_are_told_once_when_a_deadline_passes(alpha, django_capture_on_commit_callbacks):
+    from oversight.serious_cases.tasks import notify_passed_deadlines
+
+    User.objects.filter(username="bureau_staff").update(email="staff@bureau.example.cn")
+    incident = serious_incident(alpha)
+    mail.outbox.clear()
+    with server_clock(T0 + dt.timedelta(hours=23)), django_capture_on_commit_callbacks(execute=True):
+        assert notify_passed_deadlines() == 0
+    with server_clock(T0 + dt.timedelta(hours=25)), django_capture_on_commit_callbacks(execute=True):
+        assert notify_passed_deadlines() == 1
+    assert len(mail.outbox) == 1 and incident.code in mail.outbox[0].body and "首报" in mail.outbox[0].body
+    with server_clock(T0 + dt.timedelta(hours=26)), django_capture_on_commit_callbacks(execute=True):
+        assert notify_passed_deadlines() == 0
+    assert len(mail.outbox) == 1

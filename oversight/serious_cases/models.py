@@ -59,6 +59,8 @@ class SeriousCase(models.Model):
     # The school-side facts' fingerprint now and as last reported: a difference asks for a 续报.
     facts_hash = models.CharField(max_length=64, editable=False)
     reported_facts_hash = models.CharField(max_length=64, blank=True, editable=False)
+    # The last passed deadline bureau staff were told of (so beat running twice tells them once).
+    noticed_due_at = models.DateTimeField(null=True, blank=True, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -146,6 +148,7 @@ class ExternalReport(models.Model):
         settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+"
     )
     recorded_at = models.DateTimeField(auto_now_add=True)
+    noticed_due_at = models.DateTimeField(null=True, blank=True, editable=False)
 
     class Meta:
         verbose_name = _("其他渠道获知的事件")
