@@ -11,7 +11,9 @@ class AppealForm(BootstrapForm):
     case_code = forms.CharField(label=_("事件编号"), max_length=30)
     subject = forms.ChoiceField(label=_("复查事项"), choices=AppealSubject.choices)
     channel = forms.ChoiceField(label=_("收件渠道"), choices=AppealChannel.choices)
-    received_on = forms.DateField(label=_("收件日期"), widget=forms.DateInput(attrs={"type": "date"}))
+    received_on = forms.DateField(
+        label=_("收件日期"), widget=forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"})
+    )
     grounds = forms.CharField(label=_("复查请求"), max_length=3000, widget=forms.Textarea(attrs={"rows": 3}),
                               help_text=_("只写事件编号和诉求，不写申请人和学生的姓名、联系方式。"))  # fmt: skip
 

@@ -21,9 +21,13 @@ class RegisterFilterForm(BootstrapForm):
                                  required=False)  # fmt: skip
     flag = forms.ChoiceField(label=_("标记"), choices=[("", _("全部"))] + list(FLAGS.items()), required=False)
     since = forms.DateField(
-        label=_("发生日期自"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+        label=_("发生日期自"),
+        required=False,
+        widget=forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"}),
     )
-    until = forms.DateField(label=_("至"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    until = forms.DateField(
+        label=_("至"), required=False, widget=forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"})
+    )
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -43,9 +47,12 @@ class ExternalReportForm(BootstrapForm):
     )
     source_detail = forms.CharField(label=_("来源说明"), max_length=200, required=False)
     learned_at = forms.DateTimeField(
-        label=_("获知时间"), widget=forms.DateTimeInput(attrs={"type": "datetime-local"})
+        label=_("获知时间"),
+        widget=forms.DateTimeInput(format="%Y-%m-%dT%H:%M", attrs={"type": "datetime-local"}),
     )
-    occurred_on = forms.DateField(label=_("事件发生日期"), widget=forms.DateInput(attrs={"type": "date"}))
+    occurred_on = forms.DateField(
+        label=_("事件发生日期"), widget=forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"})
+    )
     case_code = forms.CharField(label=_("事件编号（如已知）"), max_length=30, required=False)
     note = forms.CharField(label=_("情况说明"), max_length=2000, required=False,
                            widget=forms.Textarea(attrs={"rows": 2}))  # fmt: skip

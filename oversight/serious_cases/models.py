@@ -121,6 +121,12 @@ class SeriousCaseReport(models.Model):
         return f"{self.case} · {self.get_kind_display()} {self.number}"
 
     @property
+    def severity_label(self) -> str:
+        from schools.models import IncidentSeverity
+
+        return str(IncidentSeverity(self.severity).label) if self.severity in IncidentSeverity.values else ""
+
+    @property
     def is_late(self) -> bool:
         return self.filed_at > self.due_at
 

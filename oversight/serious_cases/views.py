@@ -19,7 +19,7 @@ from tenants.access import bureau_view
 
 
 def _filtered(request):
-    form = RegisterFilterForm(request.GET or None)
+    form = RegisterFilterForm(request.GET or None, auto_id="filter_%s")
     filters = {}
     if form.is_bound and form.is_valid():
         filters = {key: value for key, value in form.cleaned_data.items() if value}
