@@ -50,10 +50,11 @@ def handle(exc, context):
     if isinstance(exc, DjangoValidationError):
         errors = exc.message_dict if hasattr(exc, "error_dict") else {}
         messages = exc.messages
-        return Response(
-            {"code": "invalid", "message": "；".join(messages), "errors": errors},
-            status=status.HTTP_400_BAD_REQUEST,
-        )
+        body = {"code": "invalid", "message": "；".join(messages), "errors": errors}
+        if getattr(exc, "confirm_token", ""):
+            # Unknown-name warnings of the privacy gate: sent back in X-Privacy-Confirm, they pass.
+            body["code"], body["confirm_token"] = "confirm_names", exc.confirm_token
+        return Response(body, status=status.HTTP_400_BAD_REQUEST)
     response = exception_handler(exc, context)
     if response is None:
         # Anything unexpected: logged with its traceback like any 500, answered in the same shape.

@@ -11,8 +11,10 @@ from rest_framework.response import Response
 
 from api.permissions import SiteAccess, membership, role_permission
 from api.serializers import ModelSerializer, edit_version
+from oversight.serious_cases.models import PlaceCategory, PublicAttention, ReportKind
 from schools import permissions
 from schools.actions import incidents as actions
+from schools.actions import serious_reports
 from schools.models import (
     AppealStatus,
     BullyingKind,
@@ -158,6 +160,16 @@ class PartyEditIn(VersionIn):
     family_notified_at = serializers.DateTimeField(required=False, allow_null=True, default=None)
 
 
+class SeriousReportIn(serializers.Serializer):
+    kind = serializers.ChoiceField(choices=ReportKind.choices)
+    place_category = serializers.ChoiceField(choices=PlaceCategory.choices)
+    medical_treatment = serializers.BooleanField(default=False)
+    public_attention = serializers.ChoiceField(choices=PublicAttention.choices, default=PublicAttention.NONE)
+    attention_channel = serializers.CharField(max_length=100, required=False, allow_blank=True, default="")
+    measures_text = serializers.CharField(max_length=2000, required=False, allow_blank=True, default="")
+    account = serializers.CharField(max_length=5000)
+
+
 class IncidentVoidIn(serializers.Serializer):
     reason = serializers.CharField()
 
@@ -299,8 +311,9 @@ class IncidentViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets
         return self._run(request, pk, IncidentVoidIn, lambda i, d: actions.void(
             acting_user=request.user, incident=i, reason=d["reason"]))  # fmt: skip
 
-    @step(None)
-    @action(detail=True, methods=["post"], url_path="report-upward")
-    def report_upward(self, request, pk=None):
-        return self._run(request, pk, serializers.Serializer, lambda i, d: actions.mark_reported_upward(
-            acting_user=request.user, incident=i))  # fmt: skip
+    @step(SeriousReportIn, adds_record=True)
+    @action(detail=True, methods=["post"], url_path="serious-reports")
+    def serious_reports(self, request, pk=None):
+        """首报, 续报 or 结案报告 of a serious case to the district (de-identified, gated)."""
+        return self._run(request, pk, SeriousReportIn, lambda i, d: serious_reports.file_report(
+            acting_user=request.user, incident=i, **d))  # fmt: skip

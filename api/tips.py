@@ -133,7 +133,9 @@ class TriageIn(serializers.Serializer):
 
 
 class CloseTipIn(serializers.Serializer):
-    reason = serializers.CharField()
+    reason = serializers.CharField(
+        max_length=5000, help_text="办结说明: shown word for word to the anonymous tipster"
+    )
 
 
 class TipViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):

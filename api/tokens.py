@@ -7,6 +7,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from api.models import ApiToken
+from schools.privacy.gate import refuse_identifying
 from tenants import audit
 
 MAX_ACTIVE = 10
@@ -17,6 +18,7 @@ def issue_token(*, acting_user, school, name: str) -> tuple[ApiToken, str]:
     name = (name or "").strip()
     if not name:
         raise ValidationError(_("请填写令牌用途，例如“台账导入脚本”。"))
+    refuse_identifying(school, name=name)
     if ApiToken.objects.filter(user=acting_user, revoked_at__isnull=True).count() >= MAX_ACTIVE:
         raise ValidationError(_("您已有 %(n)s 个有效令牌，请先吊销不用的令牌。") % {"n": MAX_ACTIVE})
     token, key = ApiToken.issue(user=acting_user, school=school, name=name[:100])

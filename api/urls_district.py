@@ -1,7 +1,7 @@
 from django.urls import include, path, re_path
 from rest_framework.routers import DefaultRouter
 
-from api import audit, campaigns, dashboard, inspections, views
+from api import audit, break_glass, campaigns, dashboard, district_settings, inspections, serious_cases, views
 from api.schema import DocsView, schema_view
 
 router = DefaultRouter(trailing_slash=True)
@@ -31,6 +31,24 @@ urlpatterns = [
         "v1/inspectors/<int:pk>/profile/",
         inspections.InspectorProfileView.as_view(),
         name="api-inspector-profile",
+    ),
+    path("v1/break-glass/", break_glass.DistrictGrants.as_view(), name="api-break-glass"),
+    path(
+        "v1/break-glass/<int:pk>/accesses/",
+        break_glass.DistrictGrantAccesses.as_view(),
+        name="api-break-glass-accesses",
+    ),
+    re_path(
+        r"^v1/break-glass/(?P<pk>[0-9]+)/(?P<step>approve|reject|revoke)/$",
+        break_glass.DistrictGrantStep.as_view(),
+        name="api-break-glass-step",
+    ),
+    path("v1/settings/", district_settings.DistrictSettingsView.as_view(), name="api-district-settings"),
+    path("v1/serious-cases/", serious_cases.DistrictSeriousCases.as_view(), name="api-serious-cases"),
+    path("v1/serious-cases/<int:pk>/", serious_cases.DistrictSeriousCase.as_view(), name="api-serious-case"),
+    path("v1/appeals/", serious_cases.DistrictAppeals.as_view(), name="api-appeals"),
+    path(
+        "v1/appeals/<int:pk>/decide/", serious_cases.DistrictAppealDecide.as_view(), name="api-appeal-decide"
     ),
     path("v1/", include(router.urls)),
     path("schema/", schema_view("district_portal.urls_district"), name="api-schema"),

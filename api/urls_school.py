@@ -1,7 +1,19 @@
 from django.urls import include, path, re_path
 from rest_framework.routers import DefaultRouter
 
-from api import audit, campaigns, care, governance, incidents, inspections, records, tips, views
+from api import (
+    audit,
+    break_glass,
+    campaigns,
+    care,
+    governance,
+    incidents,
+    inspections,
+    records,
+    serious_cases,
+    tips,
+    views,
+)
 from api.schema import DocsView, schema_view
 
 router = DefaultRouter(trailing_slash=True)
@@ -27,6 +39,19 @@ urlpatterns = [
     path("v1/me/", views.MyMembership.as_view(), name="api-me"),
     path("v1/public/tips/", tips.PublicTipSubmit.as_view(), name="api-public-tip-submit"),
     path("v1/public/tips/lookup/", tips.PublicTipLookup.as_view(), name="api-public-tip-lookup"),
+    path("v1/break-glass/", break_glass.SchoolGrants.as_view(), name="api-school-break-glass"),
+    path(
+        "v1/break-glass/<int:pk>/object/",
+        break_glass.SchoolGrantObject.as_view(),
+        name="api-school-break-glass-object",
+    ),
+    path("v1/serious-cases/", serious_cases.SchoolSeriousCases.as_view(), name="api-school-serious-cases"),
+    path("v1/appeals/", serious_cases.SchoolAppeals.as_view(), name="api-school-appeals"),
+    path(
+        "v1/appeals/<int:pk>/respond/",
+        serious_cases.SchoolAppealRespond.as_view(),
+        name="api-school-appeal-respond",
+    ),
     path("v1/", include(router.urls)),
     path("schema/", schema_view("district_portal.urls_school"), name="api-schema"),
     path("docs/", DocsView.as_view(), name="api-docs"),

@@ -97,6 +97,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    "schools.privacy.middleware.GateConfirmationMiddleware",
     "api.idempotency.IdempotencyMiddleware",
     "tenants.middleware.SiteAccessMiddleware",
 ]
@@ -312,6 +313,11 @@ CELERY_BEAT_SCHEDULE = {
     "phase-report-reminders": {
         "task": "oversight.tasks.send_phase_reminders",
         "schedule": crontab(hour=8, minute=0),
+    },
+    # Bureau staff hear of each serious-case deadline that passes without its report.
+    "serious-case-deadlines": {
+        "task": "oversight.serious_cases.tasks.notify_passed_deadlines",
+        "schedule": crontab(minute="*/10"),
     },
     # Repairs any school refresh that was lost (broker down) and settles time-based figures.
     "reconcile-rollups": {

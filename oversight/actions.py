@@ -27,6 +27,7 @@ from oversight.models import (
 )
 from oversight.progress import LATE, ON_TIME, campaign_progress
 from oversight.reporting import default_template
+from schools.privacy.gate import refuse_identifying
 from tenants import audit
 from tenants.models import School, SchoolMembership
 from tenants.retry import retry_on_deadlock
@@ -43,6 +44,8 @@ def create_campaign(
     *, acting_user, name: str, year: int, description: str = "", scope: str = CampaignScope.ALL,
     schools=(), kinds=(),
 ) -> Campaign:  # fmt: skip
+    # Campaign names are listed on the anonymous public figures page.
+    refuse_identifying(None, name=name, description=description)
     if Campaign.objects.filter(name=name.strip(), year=year).exists():
         raise ValidationError({"name": _("%(year)s 年已有同名专项行动。") % {"year": year}})
     schools, kinds = list(schools), list(kinds)
@@ -62,6 +65,8 @@ def create_campaign(
 
 def _new_phase(*, campaign, name, starts_on, ends_on, report_due_on, goals="", grace_days=0,
                accepts_until=None, report_template=None, order=None, period=PhasePeriod.NONE) -> Phase:  # fmt: skip
+    template = report_template if report_template is not None else default_template()
+    refuse_identifying(None, name=name, goals=goals, report_template=_template_text(template))
     if order is None:
         order = (campaign.phases.aggregate(m=Max("order"))["m"] or 0) + 1
     phase = Phase(
@@ -72,6 +77,17 @@ def _new_phase(*, campaign, name, starts_on, ends_on, report_due_on, goals="", g
     _refuse_duplicate_period(phase)
     _clean_save(phase)
     return phase
+
+
+def _template_text(template) -> str:
+    """The report template's words that schools and the public read: its section titles and hints."""
+    if not isinstance(template, dict):
+        return ""
+    parts = []
+    for section in template.get("sections", []) or []:
+        if isinstance(section, dict):
+            parts += [str(section.get(key, "")) for key in ("title", "hint", "help") if section.get(key)]
+    return "\n".join(parts)
 
 
 def _refuse_duplicate_period(phase: Phase) -> None:
@@ -223,6 +239,7 @@ def grant_extension(
     progress_rollup.lock()  # before any row lock: see progress_rollup.PROGRESS_LOCK
     phase = Phase.objects.select_related("campaign").get(pk=phase.pk)
     _school_in_scope(phase, school)
+    refuse_identifying(school, reason=reason)
     errors = {}
     if not reason.strip():
         errors["reason"] = _("请填写延期原因。")
@@ -251,6 +268,7 @@ def grant_exemption(*, acting_user, phase: Phase, school: School, reason: str) -
     _school_in_scope(phase, school)
     if not reason.strip():
         raise ValidationError({"reason": _("请填写免报原因。")})
+    refuse_identifying(school, reason=reason)
     if PhaseSubmission.objects.filter(phase=phase, school=school).exists():
         raise ValidationError({"school": _("该校已提交本阶段报告，不能再免报。")})
     if PhaseExemption.objects.filter(phase=phase, school=school).exists():
@@ -287,6 +305,7 @@ def _locked_submission(submission: PhaseSubmission) -> PhaseSubmission:
 @transaction.atomic(durable=True)
 def accept_submission(*, acting_user, submission: PhaseSubmission, comment: str = "") -> PhaseSubmission:
     submission = _locked_submission(submission)
+    refuse_identifying(submission.school, comment=comment)
     submission.status = SubmissionStatus.ACCEPTED
     submission.reviewed_by, submission.reviewed_at = acting_user, timezone.now()
     submission.review_comment = comment.strip()
@@ -310,6 +329,7 @@ def return_submission(*, acting_user, submission: PhaseSubmission, comment: str)
     if not (comment or "").strip():
         raise ValidationError({"comment": _("退回修改时必须填写审核意见。")})
     submission = _locked_submission(submission)
+    refuse_identifying(submission.school, comment=comment)
     submission.status = SubmissionStatus.RETURNED
     submission.reviewed_by, submission.reviewed_at = acting_user, timezone.now()
     submission.review_comment = comment.strip()
@@ -366,3 +386,38 @@ def update_flag_rules(*, acting_user, values: dict, expected_updated_at: dt.date
     _clean_save(settings)
     audit.record(actor=acting_user, action="settings.flag_rules_changed", obj=settings, changes=changes)
     return settings
+
+
+def settings_page_fields() -> list[str]:
+    from oversight.models import SETTINGS_PAGE_EXCLUDED, DistrictSettings
+
+    return [f.name for f in DistrictSettings._meta.concrete_fields if f.name not in SETTINGS_PAGE_EXCLUDED]
+
+
+@transaction.atomic(durable=True)
+def update_district_settings(*, acting_user, values: dict, expected_updated_at: dt.datetime | None = None):
+    """Bureau admins change the district's time limits and break-glass mode (audited; a change made
+    meanwhile by someone else is refused)."""
+    from oversight.models import DistrictSettings
+
+    if not getattr(acting_user, "is_authenticated", False) or not acting_user.is_bureau_admin:
+        raise ValidationError(_("只有教育局管理员可以修改区级设置。"))
+    unknown = set(values) - set(settings_page_fields())
+    if unknown:
+        raise ValidationError(_("不能在此修改：%(fields)s。") % {"fields": "、".join(sorted(unknown))})
+    row = DistrictSettings.objects.select_for_update().get(pk=DistrictSettings.current().pk)
+    if expected_updated_at is None or row.updated_at != expected_updated_at:
+        raise ValidationError(
+            _("区级设置已被其他人修改，您的修改未保存。请刷新页面后重新填写。"), code="stale"
+        )
+    changes = {}
+    for name, value in values.items():
+        old = getattr(row, name)
+        if old != value:
+            changes[name] = {"old": str(old), "new": str(value)}
+            setattr(row, name, value)
+    if not changes:
+        return row
+    _clean_save(row)
+    audit.record(actor=acting_user, action="settings.changed", obj=row, changes=changes)
+    return row

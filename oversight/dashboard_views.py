@@ -13,6 +13,7 @@ from openpyxl import Workbook
 
 from inspections.selectors import coverage, coverage_by_inspector
 from oversight import dashboard, public_figures
+from oversight.appeals import selectors as appeal_selectors
 from oversight.campaign_views import _matrix_data
 from oversight.dashboard_filters import (
     ALL_FIELDS,
@@ -23,6 +24,7 @@ from oversight.dashboard_filters import (
 )
 from oversight.exports import XLSX, _header
 from oversight.models import Campaign
+from oversight.serious_cases import selectors as serious_selectors
 from tenants.access import public_view
 from tenants.models import School, SchoolKind
 
@@ -49,6 +51,14 @@ def district_dashboard(request):
     data = dashboard.chart_data(board)
     if board.progress is not None:
         data["heatmap"] = _matrix_data(board.progress)
+    # The register's flags, read from its public tables by the server clock (no school schema).
+    # Bureau staff only: the register is theirs (inspectors see their schools' figures).
+    serious_flags = []
+    if request.user.is_bureau:
+        counts = serious_selectors.flag_counts(viewer=request.user)
+        serious_flags = [(code, label, counts[code]) for code, label in serious_selectors.FLAGS.items()]
+        data["serious_flags"] = {"labels": [str(label) for _c, label, _n in serious_flags],
+                                 "values": [n for _c, _l, n in serious_flags]}  # fmt: skip
     view = "table" if request.GET.get("view") == "table" else "chart"
     # The chart view draws from `data`; only the table view needs a row for every school.
     tables = {chart: board.table(chart) if view == "table" else (board.title(chart), [], [])
@@ -70,6 +80,7 @@ def district_dashboard(request):
         "tables": tables,
         "query": filters.query(), "rules": dashboard.DistrictSettings.current(),
         "filter_errors": errors, **_filter_choices(),
+        "serious_flags": serious_flags, "appeals_overdue": appeal_selectors.overdue_count() if request.user.is_bureau else None,
     }  # fmt: skip
     return render(request, "oversight/dashboard.html", context)
 

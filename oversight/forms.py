@@ -6,7 +6,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
-from oversight.models import FLAG_RULE_FIELDS, CampaignScope, DistrictSettings
+from oversight.models import FLAG_RULE_FIELDS, SETTINGS_PAGE_EXCLUDED, CampaignScope, DistrictSettings
 from oversight.reporting import default_template, template_problems
 from schools.forms.base import DATE, BootstrapForm
 from tenants.models import School, SchoolKind
@@ -142,3 +142,22 @@ class FlagRulesForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         for field in self.fields.values():
             field.widget.attrs.setdefault("class", "form-control")
+
+
+class DistrictSettingsForm(forms.ModelForm):
+    """Every district setting but the 问题突出学校 rules (their own page): the fields, labels and
+    bounds come from DistrictSettings, so a time limit added there appears here unchanged."""
+
+    updated_at = forms.DateTimeField(widget=forms.HiddenInput, required=False)
+
+    class Meta:
+        model = DistrictSettings
+        fields = [
+            f.name for f in DistrictSettings._meta.concrete_fields if f.name not in SETTINGS_PAGE_EXCLUDED
+        ]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for field in self.fields.values():
+            css = "form-select" if isinstance(field.widget, forms.Select) else "form-control"
+            field.widget.attrs.setdefault("class", css)

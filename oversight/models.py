@@ -301,6 +301,16 @@ FLAG_RULE_FIELDS = (
 )  # fmt: skip
 
 
+class BreakGlassMode(models.TextChoices):
+    SECOND_APPROVER = "second_approver", _("须另一名教育局人员批准")
+    SCHOOL_NOTICE = "school_notice", _("告知学校并延迟生效（学校可提出异议）")
+
+
+# DistrictSettings fields edited elsewhere or not by people: the settings page shows all the others,
+# so a time limit added to the model appears on it without a change to the page.
+SETTINGS_PAGE_EXCLUDED = ("id", "updated_at", *FLAG_RULE_FIELDS)
+
+
 class DistrictSettings(models.Model):
     """The district's time limits and thresholds (DESIGN.md §3). One row; defaults from the rules."""
 
@@ -331,6 +341,16 @@ class DistrictSettings(models.Model):
     report_reminder_days = models.PositiveSmallIntegerField(_("阶段报告截止前提醒（天）"), default=3)
     overdue_reminder_every_days = models.PositiveSmallIntegerField(_("逾期后每隔几天再提醒"), default=7)
     break_glass_hours = models.PositiveSmallIntegerField(_("紧急调阅授权有效期（小时）"), default=72)
+    break_glass_mode = models.CharField(
+        _("紧急调阅的批准方式"),
+        max_length=20,
+        choices=BreakGlassMode.choices,
+        default=BreakGlassMode.SECOND_APPROVER,
+    )
+    break_glass_delay_hours = models.PositiveSmallIntegerField(
+        _("告知学校后延迟生效（小时）"), default=4, validators=[MinValueValidator(1), MaxValueValidator(168)],
+        help_text=_("批准方式为“告知学校并延迟生效”时，学校可在此期间提出异议。"),
+    )  # fmt: skip
     # 问题突出学校: each rule that a school meets adds its weight; a score of flag_min_score flags it.
     flag_rate_sigma = models.DecimalField(
         _("发生率高于全区均值的标准差倍数"), max_digits=3, decimal_places=1, default=2,
@@ -381,9 +401,19 @@ class DistrictSettings(models.Model):
         return settings_row if settings_row is not None else cls.objects.create()
 
 
+class BreakGlassState(models.TextChoices):
+    REQUESTED = "requested", _("待批准")
+    DELAYED = "delayed", _("已告知学校，延迟生效")
+    APPROVED = "approved", _("已批准")
+    REJECTED = "rejected", _("未批准")
+    OBJECTED = "objected", _("学校已提出异议")
+
+
 class BreakGlassGrant(models.Model):
     """A district user's time-limited, reason-stated right to read one serious case's records in
-    one school (names included). The school sees every grant and every page viewed under it."""
+    one school (names included). It opens only when a second bureau user approves it, or — where
+    the district chose so — after a delay in which the school, told at once, may object. The
+    school sees every grant and every page viewed under it."""
 
     grantee = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="break_glass_grants",
@@ -396,8 +426,24 @@ class BreakGlassGrant(models.Model):
     incident_id = models.PositiveIntegerField(_("事件ID"))
     incident_code = models.CharField(_("事件编号"), max_length=30)
     reason = models.TextField(_("调阅理由"))
-    created_at = models.DateTimeField(_("开启时间"), auto_now_add=True)
+    created_at = models.DateTimeField(_("申请时间"), auto_now_add=True)
+    state = models.CharField(
+        _("状态"), max_length=20, choices=BreakGlassState.choices, default=BreakGlassState.APPROVED
+    )
+    starts_at = models.DateTimeField(_("生效时间"), null=True, blank=True)
     expires_at = models.DateTimeField(_("有效期至"))
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+",
+        verbose_name=_("批准人"),
+    )  # fmt: skip
+    decided_at = models.DateTimeField(_("批准时间"), null=True, blank=True)
+    decision_note = models.TextField(_("审批意见"), blank=True)
+    objected_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+",
+        verbose_name=_("异议人"),
+    )  # fmt: skip
+    objected_at = models.DateTimeField(_("异议时间"), null=True, blank=True)
+    objection_reason = models.TextField(_("学校异议理由"), blank=True)
     revoked_at = models.DateTimeField(_("撤销时间"), null=True, blank=True)
     revoked_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+",
@@ -414,15 +460,29 @@ class BreakGlassGrant(models.Model):
         return f"{self.school} · {self.incident_code} · {self.grantee}"
 
     def is_active(self, now=None) -> bool:
+        """Open now: approved (or its delay passed without an objection), started, not expired or revoked."""
         from django.utils import timezone
 
-        return self.revoked_at is None and self.expires_at > (now or timezone.now())
+        now = now or timezone.now()
+        return (
+            self.revoked_at is None and self.state in (BreakGlassState.APPROVED, BreakGlassState.DELAYED)
+            and self.starts_at is not None and self.starts_at <= now < self.expires_at
+        )  # fmt: skip
 
     @property
     def status_label(self) -> str:
+        from django.utils import timezone
+
         if self.revoked_at is not None:
             return str(_("已撤销"))
-        return str(_("有效")) if self.is_active() else str(_("已过期"))
+        if self.state in (BreakGlassState.REJECTED, BreakGlassState.OBJECTED):
+            return str(self.get_state_display())
+        now = timezone.now()
+        if self.is_active(now):
+            return str(_("有效"))
+        if self.expires_at <= now:
+            return str(_("已过期"))
+        return str(self.get_state_display())
 
     def incident_path(self) -> str:
         return f"/incidents/{self.incident_id}/"
@@ -458,6 +518,8 @@ class BreakGlassAccess(models.Model):
 
 
 # The roll-up tables (read by the district dashboard) live in their own module.
+# The district's sub-packages keep app label `oversight`; imported here so migrations see them.
+from oversight.appeals.models import DistrictAppeal  # noqa: E402, F401
 from oversight.models_rollups import (  # noqa: E402, F401
     ActivityRollup,
     DistrictIncidentCube,
@@ -473,3 +535,4 @@ from oversight.models_rollups import (  # noqa: E402, F401
 )
 from oversight.onboarding.models import OnboardingJob  # noqa: E402, F401
 from oversight.operations.models import TaskFailure  # noqa: E402, F401
+from oversight.serious_cases.models import ExternalReport, SeriousCase, SeriousCaseReport  # noqa: E402, F401

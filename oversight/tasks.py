@@ -16,6 +16,7 @@ from oversight.models import Campaign, DistrictSettings, PhaseReminder, PhaseSub
 from oversight.operations.tasks import heartbeat, nightly_backup  # noqa: F401  (the worker finds them here)
 from oversight.progress import MISSING, PENDING, campaign_progress
 from oversight.rollups import reconcile_rollups, refresh_school_rollups  # noqa: F401  (the worker finds them here)
+from oversight.serious_cases.tasks import notify_passed_deadlines  # noqa: F401
 from tenants.models import User
 from tenants.roles import DistrictRole
 

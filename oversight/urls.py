@@ -1,6 +1,14 @@
 from django.urls import include, path
 
-from oversight import audit_views, break_glass_views, campaign_views, dashboard_views, flag_rules_views, views
+from oversight import (
+    audit_views,
+    break_glass_views,
+    campaign_views,
+    dashboard_views,
+    flag_rules_views,
+    settings_views,
+    views,
+)
 
 urlpatterns = [
     path("", views.district_home, name="home"),
@@ -23,9 +31,14 @@ urlpatterns = [
     path("submissions/<int:pk>/", campaign_views.submission_detail, name="submission-detail"),
     path("submissions/<int:pk>/accept/", campaign_views.submission_accept, name="submission-accept"),
     path("submissions/<int:pk>/return/", campaign_views.submission_return, name="submission-return"),
+    path("settings/", settings_views.district_settings, name="district-settings"),
     path("audit/", audit_views.audit_log, name="audit-log"),
     path("audit/export.xlsx", audit_views.audit_export, name="audit-export"),
+    path("serious-cases/", include("oversight.serious_cases.urls")),
+    path("appeals/", include("oversight.appeals.urls")),
     path("break-glass/", break_glass_views.grant_list, name="break-glass-list"),
     path("break-glass/new/", break_glass_views.grant_new, name="break-glass-new"),
     path("break-glass/<int:pk>/revoke/", break_glass_views.grant_revoke, name="break-glass-revoke"),
+    path("break-glass/<int:pk>/approve/", break_glass_views.grant_approve, name="break-glass-approve"),
+    path("break-glass/<int:pk>/reject/", break_glass_views.grant_reject, name="break-glass-reject"),
 ]

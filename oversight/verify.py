@@ -46,3 +46,23 @@ def verify_chains() -> tuple[int, list[str]]:
                     problems.append(where + _("：提交时间与学校报告不一致"))
                 expected_prev = row.content_hash
     return checked, problems
+
+
+def verify_serious_reports() -> tuple[int, list[str]]:
+    """Recompute every school's chain of serious-case reports from the stored rows."""
+    from oversight.serious_cases.models import SeriousCaseReport
+    from schools.actions.serious_reports import report_hash
+
+    problems, checked = [], 0
+    expected: dict[int, str] = {}
+    rows = SeriousCaseReport.objects.select_related("school", "case").order_by("school_id", "id")
+    for row in rows:
+        checked += 1
+        where = _("%(school)s 事件 %(code)s 第 %(n)s 份报告") % {
+            "school": row.school.name, "code": row.case.case_code, "n": row.number}  # fmt: skip
+        if row.prev_hash != expected.get(row.school_id, GENESIS_HASH):
+            problems.append(where + _("：前一哈希与链条不符"))
+        if report_hash(row.prev_hash, row) != row.content_hash:
+            problems.append(where + _("：内容哈希不符，报告内容可能被篡改"))
+        expected[row.school_id] = row.content_hash
+    return checked, problems

@@ -1,6 +1,17 @@
 from django.urls import path
 
-from schools.views import activities, audit, care, dashboard, delivery, governance, incidents, ledger, tips
+from schools.views import (
+    activities,
+    audit,
+    care,
+    dashboard,
+    delivery,
+    district_appeals,
+    governance,
+    incidents,
+    ledger,
+    tips,
+)
 from schools.views import reports as phase_reports
 
 urlpatterns = [
@@ -11,6 +22,8 @@ urlpatterns = [
     path("tips/", tips.tip_list, name="tip-list"),
     path("tips/<int:pk>/", tips.tip_detail, name="tip-detail"),
     path("incidents/", incidents.incident_list, name="incident-list"),
+    path("appeals/", district_appeals.appeal_list, name="district-appeal-list"),
+    path("appeals/<int:pk>/respond/", district_appeals.appeal_respond, name="district-appeal-respond"),
     path("incidents/new/", incidents.incident_new, name="incident-new"),
     path("incidents/<int:pk>/", incidents.incident_detail, name="incident-detail"),
     path("incidents/<int:pk>/open/", incidents.open_investigation, name="incident-open"),
@@ -29,7 +42,7 @@ urlpatterns = [
     path("incidents/<int:pk>/appeals/decide/", incidents.decide_appeal, name="incident-decide-appeal"),
     path("incidents/<int:pk>/close/", incidents.close, name="incident-close"),
     path("incidents/<int:pk>/void/", incidents.void, name="incident-void"),
-    path("incidents/<int:pk>/report-upward/", incidents.report_upward, name="incident-report-upward"),
+    path("incidents/<int:pk>/serious-reports/", incidents.report_upward, name="incident-report-upward"),
     path("ledger/", ledger.hazard_list, name="hazard-list"),
     path("ledger/new/", ledger.hazard_new, name="hazard-new"),
     path("ledger/export.xlsx", ledger.hazard_export, name="hazard-export"),
@@ -77,6 +90,7 @@ urlpatterns = [
     path("delivery/", delivery.delivery_status, name="delivery-status"),
     path("audit/export.xlsx", audit.audit_export, name="audit-export"),
     path("audit/break-glass/", audit.break_glass_log, name="audit-break-glass"),
+    path("audit/break-glass/<int:pk>/object/", audit.break_glass_object, name="audit-break-glass-object"),
     path("reports/", phase_reports.report_list, name="report-list"),
     path("reports/phase/<int:phase_pk>/", phase_reports.report_phase, name="report-phase"),
     path("reports/phase/<int:phase_pk>/compare/", phase_reports.report_compare, name="report-compare"),

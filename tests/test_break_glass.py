@@ -52,9 +52,12 @@ def ask(client, school, code, reason=REASON):
 
 
 def open_grant(username, school, code, reason=REASON) -> BreakGlassGrant:
-    return break_glass.open_grant(
+    """Asked for by `username` and approved by the other bureau user."""
+    grant = break_glass.open_grant(
         acting_user=User.objects.get(username=username), school=school, incident_code=code, reason=reason
     )
+    approver = "bureau_admin" if username != "bureau_admin" else "bureau_staff"
+    return break_glass.approve_grant(acting_user=User.objects.get(username=approver), grant=grant)
 
 
 def test_a_grant_on_a_serious_case_lets_bureau_staff_read_its_names_and_logs_each_view(
@@ -64,8 +67,17 @@ def test_a_grant_on_a_serious_case_lets_bureau_staff_read_its_names_and_logs_eac
     response = ask(district, alpha, "BG-001")
     assert response.status_code == 302
     grant = BreakGlassGrant.objects.get(grantee__username="bureau_staff")
+    assert grant.state == "requested" and not grant.is_active()
+    # Not open until a second bureau user approves; the one who asked cannot.
+    assert client_for("bureau_staff", "alpha").get(f"/incidents/{serious.pk}/").status_code == 403
+    district.post(f"/break-glass/{grant.pk}/approve/")
+    grant.refresh_from_db()
+    assert grant.state == "requested"
+    assert client_for("bureau_admin").post(f"/break-glass/{grant.pk}/approve/").status_code == 302
+    grant.refresh_from_db()
+    assert grant.state == "approved" and grant.decided_by.username == "bureau_admin"
     assert (grant.school, grant.incident_id, grant.incident_code) == (alpha, serious.pk, "BG-001")
-    assert grant.expires_at - grant.created_at == pytest.approx(
+    assert grant.expires_at - grant.starts_at == pytest.approx(
         dt.timedelta(hours=72), abs=dt.timedelta(seconds=5)
     )
 
@@ -83,14 +95,19 @@ def test_a_grant_on_a_serious_case_lets_bureau_staff_read_its_names_and_logs_eac
     accesses = list(grant.accesses.order_by("id"))
     assert [a.path for a in accesses] == [f"/incidents/{serious.pk}/"] * 2
 
-    event = AuditEvent.objects.get(action="break_glass.granted", object_id=str(grant.pk))
+    event = AuditEvent.objects.get(action="break_glass.requested", object_id=str(grant.pk))
     assert (event.actor.username, event.school, event.changes["incident_code"]) == (
         "bureau_staff",
         alpha,
         "BG-001",
     )
     with tenant_context(alpha):
-        assert SchoolAuditEvent.objects.filter(action="break_glass.granted", object_id=str(grant.pk)).exists()
+        assert SchoolAuditEvent.objects.filter(
+            action="break_glass.requested", object_id=str(grant.pk)
+        ).exists()
+        assert SchoolAuditEvent.objects.filter(
+            action="break_glass.approved", object_id=str(grant.pk)
+        ).exists()
         admin = User.objects.get(username="alpha_admin")
         assert Notice.objects.filter(recipient=admin, title__contains="BG-001").exists()
 
@@ -127,7 +144,7 @@ def test_no_reason_or_a_too_short_one_is_refused(client_for, alpha, serious, rea
     assert response.status_code == 400
     assert "请说明调阅理由" in response.content.decode()
     assert not BreakGlassGrant.objects.exists()
-    assert not AuditEvent.objects.filter(action="break_glass.granted").exists()
+    assert not AuditEvent.objects.filter(action__startswith="break_glass.").exists()
 
 
 def test_inspectors_and_school_users_cannot_open_grants(client_for, alpha, serious):
@@ -211,7 +228,7 @@ def test_one_active_grant_per_incident_and_the_expiry_is_a_district_setting(alph
     settings_row.break_glass_hours = 24
     settings_row.save()
     grant = open_grant("bureau_staff", alpha, "BG-001")
-    assert grant.expires_at - grant.created_at == pytest.approx(
+    assert grant.expires_at - grant.starts_at == pytest.approx(
         dt.timedelta(hours=24), abs=dt.timedelta(seconds=5)
     )
     with pytest.raises(ValidationError, match="有效调阅授权"):
@@ -238,3 +255,54 @@ def test_other_schools_and_other_staff_do_not_see_the_break_glass_record(client_
     assert client_for("alpha_moral", "alpha").get("/audit/break-glass/").status_code == 403
     beta = client_for("beta_admin", "beta").get("/audit/break-glass/")
     assert beta.status_code == 200 and "BG-001" not in beta.content.decode()
+
+
+def test_in_school_notice_mode_the_school_is_told_at_once_and_may_object_before_the_delay_ends(
+    client_for, alpha, serious
+):
+    from tests.campaign_helpers import server_clock
+
+    settings_row = DistrictSettings.current()
+    settings_row.break_glass_mode, settings_row.break_glass_delay_hours = "school_notice", 4
+    settings_row.save()
+    asked = timezone.now()
+    with server_clock(asked):
+        grant = break_glass.open_grant(acting_user=User.objects.get(username="bureau_staff"), school=alpha,
+                                       incident_code="BG-001", reason=REASON)  # fmt: skip
+    assert grant.state == "delayed" and grant.starts_at == asked + dt.timedelta(hours=4)
+    with tenant_context(alpha):
+        assert Notice.objects.filter(title__contains="可提出异议").exists()
+    # Before the delay: closed; after it, open with no write in between.
+    assert not grant.is_active(asked + dt.timedelta(hours=3, minutes=59))
+    assert grant.is_active(asked + dt.timedelta(hours=4, minutes=1))
+    school = client_for("alpha_admin", "alpha")
+    assert "提出异议" in school.get("/audit/break-glass/").content.decode()
+    short = school.post(
+        f"/api/v1/break-glass/{grant.pk}/object/", {"reason": "不同意"}, content_type="application/json"
+    )
+    assert short.status_code == 400
+    objected = school.post(f"/api/v1/break-glass/{grant.pk}/object/", {"reason": "该事件已由公安机关处理，学校已如实上报。"},
+                           content_type="application/json")  # fmt: skip
+    assert objected.status_code == 200 and objected.json()["state"] == "objected"
+    grant.refresh_from_db()
+    assert not grant.is_active(asked + dt.timedelta(hours=5))
+
+
+def test_break_glass_through_the_api_needs_a_second_approver_and_shows_the_access_log(
+    client_for, alpha, serious
+):
+    staff, admin = client_for("bureau_staff"), client_for("bureau_admin")
+    made = staff.post("/api/v1/break-glass/", {"school": alpha.pk, "incident_code": "BG-001", "reason": REASON},
+                      content_type="application/json")  # fmt: skip
+    assert made.status_code == 201 and made.json()["state"] == "requested" and not made.json()["active"]
+    pk = made.json()["id"]
+    own = staff.post(f"/api/v1/break-glass/{pk}/approve/", {}, content_type="application/json")
+    assert own.status_code == 400 and "另一名" in own.json()["message"]
+    approved = admin.post(f"/api/v1/break-glass/{pk}/approve/", {}, content_type="application/json")
+    assert approved.status_code == 200 and approved.json()["active"]
+    client_for("bureau_staff", "alpha").get(f"/incidents/{serious.pk}/")
+    log = staff.get(f"/api/v1/break-glass/{pk}/accesses/").json()
+    assert [entry["path"] for entry in log] == [f"/incidents/{serious.pk}/"]
+    school = client_for("alpha_admin", "alpha").get("/api/v1/break-glass/").json()
+    assert school[0]["id"] == pk and school[0]["accesses"][0]["path"] == f"/incidents/{serious.pk}/"
+    assert client_for("beta_admin", "beta").get("/api/v1/break-glass/").json() == []

@@ -208,11 +208,13 @@ def test_a_serious_case_shows_its_report_deadline_and_notifies_admins(admin, alp
     hours = (incident.upward_report_due_at - timezone.now()).total_seconds() / 3600
     assert 23 < hours <= 24
     page = admin.get(f"/incidents/{incident.pk}/").content.decode()
-    assert "严重欺凌事件须在" in page and "已上报，记录上报时间" in page
+    assert "该事件须在规定时限内向区教育局报送首报" in page and "报送区教育局" in page
     with tenant_context(alpha):
         assert Notice.objects.filter(title__contains=incident.code).exists()
     assert step(admin, incident, "close", closing_summary="x", version=3).status_code == 400
-    assert step(admin, incident, "report-upward").status_code == 302
+    first = step(admin, incident, "serious-reports", kind="first", place_category="playground",
+                 public_attention="none", account="课间在操场发生肢体冲突，一名学生受伤，已送医并通知家长。")  # fmt: skip
+    assert first.status_code == 302
     assert latest(alpha).upward_reported_at is not None
 
 

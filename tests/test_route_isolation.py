@@ -63,7 +63,12 @@ SCHOOL_RULES = {
     "api-incident-list": MEMBERS, "api-incident-detail": INCIDENT_READERS,
     **{f"api-incident-{step}": HANDLERS for step in [
         "parties", "open-investigation", "determine", "measures", "support", "follow-ups", "follow-up-done",
-        "appeals", "decide-appeal", "close", "void", "report-upward"]},
+        "appeals", "decide-appeal", "close", "void", "serious-reports"]},
+    # the district register and appeals as the school sees them; break-glass grants: the admin only
+    "api-school-serious-cases": HANDLERS, "api-school-appeals": HANDLERS, "district-appeal-list": HANDLERS,
+    "api-school-appeal-respond": {"alpha_admin"}, "district-appeal-respond": {"alpha_admin"},
+    "api-school-break-glass": {"alpha_admin"}, "api-school-break-glass-object": {"alpha_admin"},
+    "audit-break-glass-object": {"alpha_admin"},
     "api-tip-list": HANDLERS, "api-tip-detail": HANDLERS, "api-tip-reply": HANDLERS, "api-tip-triage": HANDLERS,
     "api-tip-close": HANDLERS,
     **{f"api-care-{name}": CARE for name in ["list", "detail", "edit", "talks", "close", "void"]},
@@ -90,6 +95,12 @@ SCHOOL_RULES = {
 DISTRICT_RULES = {
     **{name: {"bureau_staff", "bureau_admin"} for name in ["audit-log", "audit-export", "break-glass-list",
                                                            "break-glass-new", "break-glass-revoke"]},
+    # serious-case register, appeals, break-glass approvals, settings: bureau staff (settings: admins change them)
+    **{name: {"bureau_staff", "bureau_admin"} for name in [
+        "serious-register", "serious-export", "serious-external-new", "serious-detail", "appeal-list", "appeal-new",
+        "appeal-detail", "appeal-decide", "break-glass-approve", "break-glass-reject", "district-settings",
+        "api-serious-cases", "api-serious-case", "api-appeals", "api-appeal-decide", "api-break-glass",
+        "api-break-glass-accesses", "api-break-glass-step", "api-district-settings"]},
     "home": DISTRICT, "dashboard": DISTRICT, "dashboard-export": DISTRICT, "dashboard-school": DISTRICT,
     "dashboard-rules": {"bureau_staff", "bureau_admin"}, "api-dashboard-rules": {"bureau_staff", "bureau_admin"},
     "api-dashboard": DISTRICT, "api-dashboard-school": DISTRICT, "public-figures": EVERYONE, "api-public-figures": EVERYONE,
@@ -217,6 +228,20 @@ def samples():
     assignment = InspectorAssignment.objects.get(inspector=visit.inspector, school=alpha)
     ids.update(visit=visit.pk, notice=notice.pk, notice_item=item.pk, photo=photo.pk, plan=plan.pk,
                assignment=assignment.pk, inspector=visit.inspector_id)  # fmt: skip
+    from oversight.appeals.models import DistrictAppeal
+    from oversight.models import BreakGlassGrant
+    from oversight.serious_cases.models import SeriousCase
+
+    now = timezone.now()
+    ids["serious"] = SeriousCase.objects.create(
+        school=alpha, incident_id=incident.pk, case_code="ISO-001", occurred_on=today, first_known_at=now,
+        due_from=now, report_due_at=now, facts_hash="x").pk  # fmt: skip
+    ids["appeal"] = DistrictAppeal.objects.create(
+        school=alpha, case_code="ISO-001", incident_id=incident.pk, subject="handling", channel="letter",
+        received_on=today, due_on=today, grounds="x", state="changed").pk  # fmt: skip
+    ids["grant"] = BreakGlassGrant.objects.create(
+        grantee=User.objects.get(username="bureau_staff"), school=alpha, incident_id=incident.pk, incident_code="ISO-001",
+        reason="x" * 10, state="delayed", starts_at=now + dt.timedelta(hours=4), expires_at=now + dt.timedelta(hours=8)).pk  # fmt: skip
     return ids
 
 
@@ -233,6 +258,26 @@ def kwargs_for(name, ids):
         return {"chart": "severity"}
     if name in ("dashboard-school", "api-dashboard-school"):
         return {"slug": "alpha"}  # inspector_alpha's school
+    if name in (
+        "api-school-appeal-respond",
+        "district-appeal-respond",
+        "appeal-detail",
+        "appeal-decide",
+        "api-appeal-decide",
+    ):
+        return {"pk": ids["appeal"]}
+    if name in ("serious-detail", "api-serious-case"):
+        return {"pk": ids["serious"]}
+    if name in (
+        "api-school-break-glass-object",
+        "audit-break-glass-object",
+        "break-glass-approve",
+        "break-glass-reject",
+        "api-break-glass-accesses",
+    ):
+        return {"pk": ids["grant"]}
+    if name == "api-break-glass-step":
+        return {"pk": ids["grant"], "step": "reject"}
     if name == "break-glass-revoke":
         return {"pk": 1}  # only POST acts; the bureau's GET is sent back to the list
     if name == "visit-photo":

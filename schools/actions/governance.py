@@ -4,7 +4,6 @@ one transaction; nothing here is deleted — members and duties are deactivated,
 versions beside the old ones."""
 
 import hashlib
-import re
 import secrets
 
 from django.core.exceptions import ValidationError
@@ -14,10 +13,10 @@ from django.utils.translation import gettext as _
 from schools import audit, uploads
 from schools.editing import apply_edit, lock_for_edit
 from schools.models import DocumentKind, GovernanceMember, GroupRole, ResponsibilityItem, SchoolDocument
+from schools.privacy.gate import check_email, check_phone, refuse_identifying
 
 MEMBER_FIELDS = ("name", "user", "group_role", "post", "duties", "order")
 PUBLISHED_FIELDS = ("principal", "legal_vice_principal", "hotline", "mailbox")
-PHONE = re.compile(r"^[0-9+\-()（）\s转]*$")
 
 
 def _check_account(user, *, member: GovernanceMember | None = None) -> None:
@@ -58,6 +57,8 @@ def add_member(
     name = (name or "").strip()
     if not name:
         raise ValidationError({"name": _("请填写姓名。")})
+    # Members' names and duties are shown on the public 公示 page: staff names are allowed, pupils' never.
+    refuse_identifying(connection.tenant, name=name, post=post, duties=duties, person_fields=("name",))
     _check_account(user)
     _check_unique_member(name, group_role)
     member = GovernanceMember(
@@ -87,6 +88,7 @@ def edit_member(
     name = (name or "").strip()
     if not name:
         raise ValidationError({"name": _("请填写姓名。")})
+    refuse_identifying(connection.tenant, name=name, post=post, duties=duties, person_fields=("name",))
     _check_account(user, member=member)
     _check_unique_member(name, group_role, member=member)
     values = {"name": name, "user": user, "group_role": group_role, "post": post.strip(),
@@ -136,10 +138,22 @@ def set_published_info(
         errors["principal"] = _("请填写第一责任人（校长）。")
     if not values["hotline"]:
         errors["hotline"] = _("请填写欺凌举报电话。")
-    elif not PHONE.match(values["hotline"]) or sum(ch.isdigit() for ch in values["hotline"]) < 3:
-        errors["hotline"] = _("请填写有效的电话号码，如 0519-85120001。")
+    else:
+        try:
+            values["hotline"] = check_phone(values["hotline"])
+        except ValidationError as error:
+            errors["hotline"] = error.messages
+    try:
+        values["mailbox"] = check_email(values["mailbox"])
+    except ValidationError as error:
+        errors["mailbox"] = error.messages
     if errors:
         raise ValidationError(errors)
+    # Shown on the anonymous 公示 page; the hotline and mailbox are checked by their shape above.
+    refuse_identifying(
+        school, principal=values["principal"], legal_vice_principal=values["legal_vice_principal"],
+        person_fields=("principal", "legal_vice_principal"),
+    )  # fmt: skip
     row = School.objects.select_for_update().get(pk=school.pk)
     if expected_fingerprint and expected_fingerprint != published_fingerprint(row):
         raise ValidationError(_("公示信息已被他人修改，您的修改未保存。请刷新页面后重新修改。"), code="stale")

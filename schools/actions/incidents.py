@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 
 from oversight.models import DistrictSettings
 from schools import audit
+from schools.actions import serious_reports
 from schools.editing import ANY_VERSION, lock_for_edit
 from schools.models import (
     AppealStatus,
@@ -84,6 +85,7 @@ def create_incident(
     incident.full_clean()
     incident.save()
     audit.record(actor=acting_user, action="incident.recorded", obj=incident, changes=audit.created(incident))
+    serious_reports.sync_case(incident)  # police involved from the start: reportable at once
     return incident
 
 
@@ -204,16 +206,14 @@ def determine(
     incident.severity = severity
     incident.determined_on = determined_on
     incident.findings = findings
-    if incident.is_serious:
-        hours = DistrictSettings.current().serious_report_hours
-        incident.upward_report_due_at = timezone.now() + dt.timedelta(hours=hours)
     incident.full_clean()
     _move(incident, IncidentStage.DETERMINED, acting_user=acting_user, extra={
         "determination": {"old": "", "new": determination}, "kinds": {"old": [], "new": kinds},
         "severity": {"old": "", "new": severity}, "determined_on": {"old": None, "new": determined_on.isoformat()},
         "findings": {"old": "", "new": findings},
     })  # fmt: skip
-    if incident.is_serious:
+    serious_reports.sync_case(incident)
+    if incident.upward_report_due_at:
         _notify_admins(
             _("严重欺凌事件 %(code)s 需在期限内上报区教育局") % {"code": incident.code},
             _("认定为“%(severity)s”。请在 %(due)s 前完成上报。") % {
@@ -245,6 +245,7 @@ def add_measure(
     )
     if incident.stage == IncidentStage.DETERMINED:
         _move(incident, IncidentStage.HANDLING, acting_user=acting_user)
+    serious_reports.sync_case(incident)
     return measure
 
 
@@ -320,8 +321,12 @@ def close(
         raise ValidationError(_("还有未答复的认定申诉，不能结案。"))
     if incident.follow_ups.filter(done_on__isnull=True, voided_at__isnull=True).exists():
         raise ValidationError(_("还有未完成的追踪辅导，不能结案。"))
-    if incident.is_serious and incident.upward_reported_at is None:
-        raise ValidationError(_("严重欺凌事件须先上报区教育局，才能结案。"))
+    missing = serious_reports.missing_before_close(incident)
+    if missing:
+        raise ValidationError(
+            _("该事件须上报区教育局的%(reports)s尚未报送，不能结案。") % {"reports": "、".join(missing)},
+            code="reports_missing",
+        )
     check_closable(incident, follow_up_waiver)
     incident.closing_summary = closing_summary
     incident.closed_on = timezone.localdate()
@@ -331,6 +336,7 @@ def close(
         extra["follow_up_waived_reason"] = {"old": incident.follow_up_waived_reason, "new": waiver}
         incident.follow_up_waived_reason = waiver
     _move(incident, IncidentStage.CLOSED, acting_user=acting_user, extra=extra)
+    serious_reports.sync_case(incident)
     return incident
 
 
@@ -366,6 +372,7 @@ def file_appeal(
     appeal.full_clean()
     appeal.save()
     audit.record(actor=acting_user, action="incident.appeal_filed", obj=appeal, changes=audit.created(appeal))
+    serious_reports.sync_case(incident)
     return appeal
 
 
@@ -384,22 +391,6 @@ def decide_appeal(
     audit.record(actor=acting_user, action="incident.appeal_decided", obj=appeal,
                  changes={"status": {"old": AppealStatus.PENDING, "new": status}, "outcome": {"old": "", "new": outcome}})  # fmt: skip
     return appeal
-
-
-@transaction.atomic(durable=True)
-def mark_reported_upward(*, acting_user, incident: Incident) -> Incident:
-    """The school has sent its de-identified report of a serious case to the district (and police)."""
-    incident = _locked(incident)
-    if not incident.is_serious:
-        raise ValidationError(_("只有严重欺凌事件需要上报。"))
-    if incident.upward_reported_at:
-        raise ValidationError(_("该事件已经上报。"))
-    incident.upward_reported_at = timezone.now()
-    incident.version += 1
-    incident.save()
-    audit.record(actor=acting_user, action="incident.reported_upward", obj=incident,
-                 changes={"upward_reported_at": {"old": None, "new": incident.upward_reported_at.isoformat()}})  # fmt: skip
-    return incident
 
 
 def _notify_admins(title: str, body: str, link: str) -> None:

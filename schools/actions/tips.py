@@ -7,12 +7,13 @@ import hashlib
 import secrets
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils.translation import gettext as _
 
 from schools import audit
 from schools.actions.incidents import create_incident
 from schools.models import IncidentSource, Tip, TipMessage, TipStatus
+from schools.privacy.gate import refuse_identifying
 
 # No 0/O, 1/I/L: the code is read off a screen and typed back in by a child.
 ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
@@ -75,6 +76,8 @@ def tipster_message(*, tip: Tip, body: str) -> TipMessage:
 @transaction.atomic(durable=True)
 def reply(*, acting_user, tip: Tip, body: str) -> TipMessage:
     body = _check_text(body)
+    # Read word for word by the anonymous tipster.
+    refuse_identifying(connection.tenant, body=body)
     message = TipMessage.objects.create(tip=tip, from_school=True, author=acting_user, body=body)
     audit.record(actor=acting_user, action="tip.replied", obj=tip, changes={})
     return message
@@ -104,6 +107,8 @@ def close_tip(*, acting_user, tip: Tip, reason: str) -> Tip:
         raise ValidationError(_("该举报已经办结。"))
     if not (reason or "").strip():
         raise ValidationError({"reason": _("办结必须说明理由。")})
+    # The closing note (办结说明) is shown word for word to the anonymous tipster.
+    refuse_identifying(connection.tenant, reason=reason)
     before = tip.status
     tip.status, tip.closed_reason = TipStatus.CLOSED, reason.strip()
     tip.save()

@@ -3,6 +3,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from oversight.serious_cases.models import PlaceCategory, PublicAttention, ReportKind
 from schools.forms.base import DATE, DATETIME, BootstrapForm, VersionedForm
 from schools.models import (
     AppealStatus,
@@ -115,3 +116,19 @@ class ConfirmForm(BootstrapForm):
 
 class VoidForm(BootstrapForm):
     voided_reason = forms.CharField(label=_("作废原因"), widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class SeriousReportForm(BootstrapForm):
+    """首报 / 续报 / 结案报告 to the district: categories and a de-identified account, nothing else."""
+
+    kind = forms.ChoiceField(label=_("报告类型"), choices=ReportKind.choices)
+    place_category = forms.ChoiceField(label=_("地点类别"), choices=PlaceCategory.choices)
+    medical_treatment = forms.BooleanField(label=_("有学生就医治疗"), required=False)
+    public_attention = forms.ChoiceField(label=_("舆情"), choices=PublicAttention.choices)
+    attention_channel = forms.CharField(label=_("舆情渠道"), max_length=100, required=False)
+    measures_text = forms.CharField(label=_("处置情况补充"), max_length=2000, required=False,
+                                    widget=forms.Textarea(attrs={"rows": 2}))  # fmt: skip
+    account = forms.CharField(
+        label=_("事件经过及处置"), max_length=5000, widget=forms.Textarea(attrs={"rows": 4}),
+        help_text=_("报送区教育局，不得填写学生姓名、班级、学号、联系方式、住址等可识别学生身份的信息。"),
+    )  # fmt: skip

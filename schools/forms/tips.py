@@ -24,8 +24,14 @@ class TipsterMessageForm(BootstrapForm):
     )
 
 
+TIPSTER_SEES = _(
+    "举报人凭查询码可以看到这段文字的原文。请勿填写学生姓名、班级、学号、电话等可识别身份的信息。"
+)
+
+
 class ReplyForm(BootstrapForm):
-    body = forms.CharField(label=_("回复举报人"), max_length=5000, widget=forms.Textarea(attrs={"rows": 3}))
+    body = forms.CharField(label=_("回复举报人（举报人可见）"), max_length=5000, help_text=TIPSTER_SEES,
+                           widget=forms.Textarea(attrs={"rows": 3}))  # fmt: skip
 
 
 class TriageForm(BootstrapForm):
@@ -35,4 +41,5 @@ class TriageForm(BootstrapForm):
 
 
 class CloseTipForm(BootstrapForm):
-    reason = forms.CharField(label=_("办结说明"), widget=forms.Textarea(attrs={"rows": 2}))
+    reason = forms.CharField(label=_("办结说明（举报人可见）"), max_length=5000, help_text=TIPSTER_SEES,
+                             widget=forms.Textarea(attrs={"rows": 2}))  # fmt: skip

@@ -76,6 +76,13 @@ SCHOOL_ACTIONS = {
     "report.attachment_added": gettext_lazy("上传报告附件"),
     "report.submitted": gettext_lazy("提交阶段报告"),
     "break_glass.granted": gettext_lazy("区教育局开启紧急调阅"),
+    "break_glass.requested": gettext_lazy("区教育局申请紧急调阅"),
+    "break_glass.delayed": gettext_lazy("区教育局申请紧急调阅（延迟生效）"),
+    "break_glass.approved": gettext_lazy("区教育局开启紧急调阅"),
+    "break_glass.objected": gettext_lazy("本校对紧急调阅提出异议"),
+    "serious_report.first": gettext_lazy("向区教育局报送首报"),
+    "serious_report.follow_up": gettext_lazy("向区教育局报送续报"),
+    "serious_report.closing": gettext_lazy("向区教育局报送结案报告"),
     "break_glass.revoked": gettext_lazy("区教育局撤销紧急调阅"),
     **history.ACTIONS,
 }
@@ -287,3 +294,25 @@ def break_glass_log(request):
     )
     page = page_of(request, grants, 20)
     return render(request, "schools/audit/break_glass.html", {"page": page, "now": timezone.now()})
+
+
+@admins_only
+def break_glass_object(request, pk):
+    """The school's admin objects to a delayed grant before it opens."""
+    from django.contrib import messages
+    from django.core.exceptions import ValidationError
+    from django.shortcuts import get_object_or_404, redirect
+
+    from oversight import break_glass
+
+    if request.method == "POST":
+        grant = get_object_or_404(BreakGlassGrant, pk=pk, school=request.school)
+        try:
+            break_glass.object_to_grant(
+                acting_user=request.user, grant=grant, reason=request.POST.get("reason", "")
+            )
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+        else:
+            messages.success(request, _("已提出异议，该调阅不会生效。"))
+    return redirect("audit-break-glass")

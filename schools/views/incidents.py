@@ -1,13 +1,17 @@
 """Incident pages: the list, intake, and one page per incident where each lifecycle step is a form."""
 
 from django.core.exceptions import ValidationError
+from django.db import connection
 from django.db.models import Q
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from oversight.serious_cases import selectors as serious_selectors
+from oversight.serious_cases.workflow import next_report_kinds
 from schools import audit, permissions
 from schools.actions import incidents as actions
+from schools.actions import serious_reports
 from schools.forms import incidents as forms
 from schools.models import (
     DeterminationAppeal,
@@ -97,8 +101,17 @@ def _context(request, incident, bound=None):
             "decide_appeal": forms.DecideAppealForm(),
             "close": forms.CloseForm(initial={"version": incident.version}),
             "void": forms.VoidForm(),
+            "report": forms.SeriousReportForm(),
         },
     }
+    # The district register's view of this case: its timeline, its flags, and which report is next.
+    serious = serious_selectors.case_of_incident(school=connection.tenant, incident_id=incident.pk)
+    context["serious"] = serious
+    context["serious_timeline"] = serious_selectors.timeline(serious) if serious else []
+    context["next_reports"] = next_report_kinds(serious.case) if serious else []
+    context["reportable"] = serious is not None or serious_reports.is_reportable(incident)
+    if context["next_reports"]:
+        context["forms"]["report"] = forms.SeriousReportForm(initial={"kind": context["next_reports"][0]})
     if bound:
         name, form = bound
         context["forms"][name] = form
@@ -264,5 +277,7 @@ void = _step(
     lambda r, i, d: actions.void(acting_user=r.user, incident=i, reason=d["voided_reason"]),
 )
 report_upward = _step(
-    "report", forms.forms.Form, lambda r, i, d: actions.mark_reported_upward(acting_user=r.user, incident=i)
+    "report",
+    forms.SeriousReportForm,
+    lambda r, i, d: serious_reports.file_report(acting_user=r.user, incident=i, **d),
 )

@@ -14,3 +14,17 @@ document.addEventListener("submit", function (event) {
     event.preventDefault();
   }
 });
+
+// The privacy gate's confirmation of possible names: offered in each form that posts on the page.
+document.addEventListener("DOMContentLoaded", function () {
+  var template = document.getElementById("privacy-confirm");
+  if (!template) return;
+  document.querySelectorAll("main form[method=post], main form[method=POST]").forEach(function (form, index) {
+    var box = template.content.cloneNode(true);
+    var input = box.querySelector("input");
+    input.id = "privacy-confirm-box-" + index;
+    box.querySelector("label").htmlFor = input.id;
+    var submit = form.querySelector("[type=submit], button:not([type])");
+    if (submit) submit.parentNode.insertBefore(box, submit); else form.appendChild(box);
+  });
+});

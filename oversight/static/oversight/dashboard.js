@@ -17,6 +17,11 @@ document.addEventListener("DOMContentLoaded", function () {
     Plotly.newPlot(severity, [{type: "bar", x: data.severity.labels, y: data.severity.values,
                                marker: {color: "#dc3545"}}], {margin: margin, height: 320}, config);
   }
+  var seriousFlags = document.getElementById("chart-serious-flags");
+  if (seriousFlags && data.serious_flags) {
+    Plotly.newPlot(seriousFlags, [{type: "bar", x: data.serious_flags.labels, y: data.serious_flags.values,
+                                   marker: {color: "#dc3545"}}], {margin: margin, height: 220}, config);
+  }
   var ranking = document.getElementById("chart-ranking");
   if (ranking) {
     var r = data.ranking;

@@ -1,0 +1,570 @@
+"""The one privacy gate: every text that leaves a school's hands — into the public schema, onto a
+public page or to an anonymous tipster — is refused when it identifies a pupil, in any of the
+written forms below, and nothing is written.
+
+The fields are found from the models: every text field of a public-schema model is either gated
+(and has a writer here that plants each form through the real action) or listed as exempt with
+its reason, so a new field without the gate fails `test_every_public_text_field_is_gated_or_exempt`."""
+
+import datetime as dt
+import io
+
+import pytest
+from django.apps import apps
+from django.core.exceptions import ValidationError
+from django.core.management import call_command
+from django.db import models
+from django.utils import timezone
+from django_tenants.utils import tenant_context
+
+from api import tokens
+from inspections import actions as inspections
+from oversight import actions as district
+from oversight import break_glass
+from oversight.appeals.models import DistrictAppeal
+from oversight.models import Campaign, Phase
+from oversight.serious_cases.models import ExternalReport, SeriousCaseReport
+from schools.actions import governance, tips
+from schools.models import CareEntry, GovernanceMember, Incident, IncidentParty, Tip, TipMessage
+from schools.privacy import gate
+from tenants.models import AuditEvent, School, User
+
+pytestmark = pytest.mark.django_db
+
+PUPIL = "欧阳晓雯"  # an incident party
+CARED = "司马青松"  # on the care list
+TIPPED = "王小虎"  # named in a tip's text
+
+PLANTS = {
+    "known name": PUPIL,
+    "name with spaces": "欧 阳 晓 雯",
+    "name with a zero-width space": "欧阳\u200b晓雯",
+    "name with punctuation": "欧·阳·晓·雯",
+    "care-list name": CARED,
+    "name given in a tip": TIPPED,
+    "18-digit ID": "11010519491231002X",
+    "18-digit ID in groups": "110105 19491231 002x",
+    "15-digit ID": "110105491231002",
+    "mobile": "13912345678",
+    "mobile with dashes": "139-1234-5678",
+    "mobile with +86": "+86 139 1234 5678",
+    "full-width mobile with 0086": "００８６１３９１２３４５６７８",
+    "mobile with dots": "139.1234.5678",
+    "landline": "0519-85123456",
+    "e-mail": "xiaowen2012@example.com",
+    "class with an exact date": "三年级二班 2022年5月6日",
+    "student number": "学号 20220345",
+}
+
+# Public-schema text fields that are not written from free text a school or bureau user types
+# about pupils, each with the reason it is exempt.
+EXEMPT = {
+    "tenants.School.schema_name": "technical identifier chosen at onboarding",
+    "tenants.School.name": "the school's official name, set by bureau admins at onboarding",
+    "tenants.School.code": "the national school code",
+    "tenants.School.slug": "the site's host name",
+    "tenants.School.area": "the district's street/area name",
+    "tenants.School.address": "the school's published address",
+    "tenants.Domain.domain": "host name",
+    "tenants.User.password": "a password hash",
+    "tenants.User.username": "an adult's login name",
+    "tenants.User.first_name": "an adult's account (never shown to the public)",
+    "tenants.User.last_name": "an adult's account (never shown to the public)",
+    "tenants.User.email": "an adult's account e-mail, an e-mail field by design",
+    "tenants.User.full_name": "an adult's account name",
+    "tenants.User.phone": "an adult's account phone, a phone field by design",
+    "tenants.SchoolMembership.classes": "the classes a teacher teaches (no pupil in it)",
+    "tenants.AuditEvent.action": "an action code",
+    "tenants.AuditEvent.object_type": "a model name",
+    "tenants.AuditEvent.object_id": "a primary key",
+    "tenants.AuditEvent.changes": "copies of fields already gated by the action that writes them",
+    "oversight.PhaseSubmission.figures": "whole numbers only (checked by the report action)",
+    "oversight.PhaseSubmission.overridden": "figure keys only",
+    "oversight.PhaseSubmission.content_hash": "a SHA-256 hash",
+    "oversight.PhaseSubmission.prev_hash": "a SHA-256 hash",
+    "oversight.BreakGlassGrant.incident_code": "the school's pseudonymous case code",
+    "oversight.BreakGlassAccess.path": "a URL path of the school's site",
+    "oversight.SchoolRollup.area": "copied from tenants.School.area",
+    "oversight.DistrictIncidentCube.area": "copied from tenants.School.area",
+    "oversight.DistrictIncidentKindCube.area": "copied from tenants.School.area",
+    "api.ApiToken.prefix": "random key prefix",
+    "api.ApiToken.key_hash": "a SHA-256 hash",
+    "api.IdempotencyRecord.scope": "a hash of host and caller",
+    "api.IdempotencyRecord.key": "the client's idempotency key",
+    "api.IdempotencyRecord.path": "a URL path",
+    "api.IdempotencyRecord.content_type": "a MIME type",
+    "oversight.ActivityRollup.kind": "a choice code copied by the roll-up SQL",
+    "oversight.DistrictIncidentCube.school_kind": "a choice code copied by the roll-up SQL",
+    "oversight.DistrictIncidentCube.severity": "a choice code copied by the roll-up SQL",
+    "oversight.DistrictIncidentKindCube.kind": "a choice code copied by the roll-up SQL",
+    "oversight.DistrictIncidentKindCube.school_kind": "a choice code copied by the roll-up SQL",
+    "oversight.HazardRollup.status": "a choice code copied by the roll-up SQL",
+    "oversight.IncidentKindRollup.kind": "a choice code copied by the roll-up SQL",
+    "oversight.IncidentKindRollup.severity": "a choice code copied by the roll-up SQL",
+    "oversight.IncidentKindRollup.stage": "a choice code copied by the roll-up SQL",
+    "oversight.IncidentRollup.severity": "a choice code copied by the roll-up SQL",
+    "oversight.IncidentRollup.stage": "a choice code copied by the roll-up SQL",
+    "oversight.PhaseProgressRollup.status": "a choice code copied by the roll-up SQL",
+    "oversight.SchoolRollup.school_kind": "a choice code copied by the roll-up SQL",
+    "oversight.SeriousCase.case_code": "the school's pseudonymous case code, written by the school's action",
+    "oversight.SeriousCase.facts_hash": "a SHA-256 hash",
+    "oversight.SeriousCase.reported_facts_hash": "a SHA-256 hash",
+    "oversight.SeriousCaseReport.severity": "a severity code copied from the incident",
+    "oversight.SeriousCaseReport.parties": "role, grade and count of each party, no names (built by the action)",
+    "oversight.SeriousCaseReport.content_hash": "a SHA-256 hash",
+    "oversight.SeriousCaseReport.prev_hash": "a SHA-256 hash",
+    "oversight.ExternalReport.case_code": "matched against the school's register; an unknown code matches nothing",
+    "oversight.DistrictAppeal.case_code": "checked to be a case code of that school",
+}
+
+PUBLIC_APPS = ("tenants", "oversight", "inspections", "api")
+
+
+def public_text_fields() -> set[str]:
+    """Every free-text field of every public-schema model (fields with choices are codes)."""
+    found = set()
+    for app in PUBLIC_APPS:
+        for model in apps.get_app_config(app).get_models():
+            for field in model._meta.get_fields():
+                if (
+                    isinstance(field, models.CharField | models.TextField | models.JSONField)
+                    and not field.choices
+                ):
+                    found.add(f"{model._meta.label}.{field.name}")
+    return found
+
+
+def user(name):
+    return User.objects.get(username=name)
+
+
+class World:
+    """What the writers need, made on first use so that each case builds only its own."""
+
+    def __init__(self):
+        self.alpha = School.objects.get(slug="alpha")
+        with tenant_context(self.alpha):
+            incident = Incident.objects.create(
+                code="GATE-1", source="teacher", occurred_at=timezone.now() - dt.timedelta(days=2), place="操场",
+                summary="推搡", stage="determined", determination="bullying", kinds=["physical"], severity="serious",
+                determined_on=timezone.localdate(),
+            )  # fmt: skip
+            IncidentParty.objects.create(incident=incident, student_name=PUPIL, grade="三年级", class_name="三年级2班",
+                                         role="victim")  # fmt: skip
+            CareEntry.objects.create(student_name=CARED, grade="四年级", class_name="四年级1班",
+                                     next_review_on=timezone.localdate())  # fmt: skip
+            self.tip = Tip.objects.create(receipt_hash="g" * 64, body=f"我看到{TIPPED}被人打了")
+        self._campaign = self._phase = self._visit = self._notice = self._submission = None
+        self._appeal = self._changed_appeal = None
+        self.incident = incident
+
+    def report(self, **fields):
+        from schools.actions import serious_reports
+
+        values = {
+            "kind": "first",
+            "place_category": "playground",
+            "account": "课间发生肢体冲突，已送医。",
+            **fields,
+        }
+        return self.in_school(lambda: serious_reports.file_report(acting_user=user("alpha_admin"), incident=self.incident,
+                                                                  **values))  # fmt: skip
+
+    def record_appeal(self, grounds="家长对认定结论有异议。"):
+        from oversight.appeals import actions as appeals
+
+        return appeals.record_appeal(acting_user=user("bureau_staff"), school=self.alpha, case_code="GATE-1",
+                                     subject="determination", channel="letter", received_on=timezone.localdate(),
+                                     grounds=grounds)  # fmt: skip
+
+    @property
+    def appeal(self):
+        if self._appeal is None:
+            self._appeal = self.record_appeal()
+        return self._appeal
+
+    @property
+    def changed_appeal(self):
+        from oversight.appeals import actions as appeals
+
+        if self._changed_appeal is None:
+            self._changed_appeal = appeals.decide(acting_user=user("bureau_staff"), appeal=self.appeal, state="changed",
+                                                  reasons="需补充调查。")  # fmt: skip
+        return self._changed_appeal
+
+    @property
+    def campaign(self):
+        if self._campaign is None:
+            self._campaign = district.create_campaign(
+                acting_user=user("bureau_admin"), name="门禁测试行动", year=2031
+            )
+        return self._campaign
+
+    @property
+    def phase(self):
+        if self._phase is None:
+            self._phase = district.add_phase(
+                acting_user=user("bureau_admin"), campaign=self.campaign, name="排查摸底", starts_on=dt.date(2031, 3, 1),
+                ends_on=dt.date(2031, 3, 31), report_due_on=dt.date(2031, 4, 5),
+            )  # fmt: skip
+        return self._phase
+
+    @property
+    def submission(self):
+        if self._submission is None:
+            from tests.campaign_helpers import at, submit
+
+            self._submission = submit("alpha", self.phase, at(dt.date(2031, 3, 20)))
+        return self._submission
+
+    @property
+    def visit(self):
+        if self._visit is None:
+            self._visit = inspections.log_visit(
+                acting_user=user("inspector_alpha"), school=self.alpha, visited_on=timezone.localdate(),
+                kind="routine", summary="检查了宿舍巡查记录。",
+            )  # fmt: skip
+        return self._visit
+
+    @property
+    def notice(self):
+        if self._notice is None:
+            self._notice = inspections.raise_notice(
+                acting_user=user("inspector_alpha"), visit=self.visit, items="补齐巡查记录。"
+            )
+        return self._notice
+
+    def in_school(self, run):
+        with tenant_context(self.alpha):
+            return run()
+
+
+def _published(world, **changed):
+    values = {"principal": "周校长", "legal_vice_principal": "", "hotline": "0519-85120001", "mailbox": ""}
+    values.update(changed)
+    return world.in_school(
+        lambda: governance.set_published_info(acting_user=user("alpha_admin"), school=world.alpha, **values)
+    )
+
+
+def _break_glass(world, text):
+    return break_glass.open_grant(
+        acting_user=user("bureau_staff"),
+        school=world.alpha,
+        incident_code="GATE-1",
+        reason=f"核实调查认定过程{text}",
+    )
+
+
+# field -> a write of the planted text through the real action. Fields of the school's own schema
+# that are shown on a public page or to the anonymous tipster come after the public-schema ones.
+WRITERS = {
+    "oversight.Campaign.name": lambda w, t: district.create_campaign(
+        acting_user=user("bureau_admin"), name=f"行动{t}", year=2032
+    ),
+    "oversight.Campaign.description": lambda w, t: district.create_campaign(
+        acting_user=user("bureau_admin"), name="说明测试", year=2032, description=f"要求{t}"
+    ),
+    "oversight.Phase.name": lambda w, t: district.add_phase(
+        acting_user=user("bureau_admin"),
+        campaign=w.campaign,
+        name=f"阶段{t}",
+        starts_on=dt.date(2031, 1, 1),
+        ends_on=dt.date(2031, 1, 31),
+        report_due_on=dt.date(2031, 2, 5),
+    ),
+    "oversight.Phase.goals": lambda w, t: district.add_phase(
+        acting_user=user("bureau_admin"),
+        campaign=w.campaign,
+        name="宣传",
+        goals=f"目标{t}",
+        starts_on=dt.date(2031, 1, 1),
+        ends_on=dt.date(2031, 1, 31),
+        report_due_on=dt.date(2031, 2, 5),
+    ),
+    "oversight.Phase.report_template": lambda w, t: district.add_phase(
+        acting_user=user("bureau_admin"),
+        campaign=w.campaign,
+        name="宣传",
+        starts_on=dt.date(2031, 1, 1),
+        ends_on=dt.date(2031, 1, 31),
+        report_due_on=dt.date(2031, 2, 5),
+        report_template={
+            "figures": ["surveys"],
+            "sections": [{"key": "work", "title": f"工作{t}", "required": True}],
+        },
+    ),
+    "oversight.PhaseExtension.reason": lambda w, t: district.grant_extension(
+        acting_user=user("bureau_admin"),
+        phase=w.phase,
+        school=w.alpha,
+        due_on=dt.date(2031, 4, 20),
+        reason=f"原因{t}",
+    ),
+    "oversight.PhaseExemption.reason": lambda w, t: district.grant_exemption(
+        acting_user=user("bureau_admin"), phase=w.phase, school=w.alpha, reason=f"原因{t}"
+    ),
+    "oversight.PhaseSubmission.review_comment": lambda w, t: district.return_submission(
+        acting_user=user("bureau_staff"), submission=w.submission, comment=f"请补充{t}"
+    ),
+    "oversight.BreakGlassGrant.reason": _break_glass,
+    "inspections.Visit.summary": lambda w, t: inspections.log_visit(
+        acting_user=user("inspector_alpha"),
+        school=w.alpha,
+        visited_on=timezone.localdate(),
+        kind="routine",
+        summary=f"检查{t}",
+    ),
+    "inspections.Visit.void_reason": lambda w, t: inspections.void_visit(
+        acting_user=user("inspector_alpha"), visit=w.visit, reason=f"误填{t}"
+    ),
+    "inspections.RectificationNotice.items": lambda w, t: inspections.raise_notice(
+        acting_user=user("inspector_alpha"), visit=w.visit, items=f"整改{t}"
+    ),
+    "inspections.RectificationNotice.close_note": lambda w, t: inspections.close_notice(
+        acting_user=user("inspector_alpha"), notice=w.notice, note=f"已整改{t}"
+    ),
+    "api.ApiToken.name": lambda w, t: tokens.issue_token(
+        acting_user=user("alpha_admin"), school=w.alpha, name=f"脚本{t}"
+    ),
+    "tenants.School.principal": lambda w, t: _published(w, principal=f"周{t}"),
+    "tenants.School.legal_vice_principal": lambda w, t: _published(w, legal_vice_principal=f"钱{t}"),
+    "tenants.School.hotline": lambda w, t: _published(w, hotline=t),
+    "tenants.School.mailbox": lambda w, t: _published(w, mailbox=f"信箱{t}"),
+}
+
+
+def _external(w, **fields):
+    from oversight.serious_cases import actions as serious
+
+    values = {"source": "police", "learned_at": timezone.now() - dt.timedelta(hours=1), "occurred_on": timezone.localdate(),
+              **fields}  # fmt: skip
+    return serious.record_external(acting_user=user("bureau_staff"), school=w.alpha, **values)
+
+
+def _decide(w, **fields):
+    from oversight.appeals import actions as appeals
+
+    values = {"state": "upheld", "reasons": "认定适当。", **fields}
+    return appeals.decide(acting_user=user("bureau_staff"), appeal=w.appeal, **values)
+
+
+def _respond(w, text):
+    from oversight.appeals import actions as appeals
+
+    return w.in_school(lambda: appeals.school_respond(acting_user=user("alpha_admin"), appeal=w.changed_appeal,
+                                                      response=f"已整改{text}"))  # fmt: skip
+
+
+WRITERS.update(
+    {
+        "oversight.SeriousCaseReport.account": lambda w, t: w.report(account=f"经过：{t}"),
+        "oversight.SeriousCaseReport.measures_text": lambda w, t: w.report(measures_text=f"措施：{t}"),
+        "oversight.SeriousCaseReport.attention_channel": lambda w, t: w.report(
+            public_attention="local", attention_channel=f"群{t}"
+        ),
+        "oversight.ExternalReport.source_detail": lambda w, t: _external(w, source_detail=f"来源{t}"),
+        "oversight.ExternalReport.note": lambda w, t: _external(w, note=f"说明{t}"),
+        "oversight.DistrictAppeal.grounds": lambda w, t: w.record_appeal(grounds=f"请求{t}"),
+        "oversight.DistrictAppeal.decision_reasons": lambda w, t: _decide(w, reasons=f"理由{t}"),
+        "oversight.DistrictAppeal.delay_reason": lambda w, t: _decide(w, delay_reason=f"逾期{t}"),
+        "oversight.DistrictAppeal.school_response": _respond,
+    }
+)
+SCHOOL_OUTBOUND = {
+    "schools.GovernanceMember.name (公示)": lambda w, t: w.in_school(
+        lambda: governance.add_member(acting_user=user("alpha_admin"), name=t, group_role="member")
+    ),
+    "schools.GovernanceMember.duties (公示)": lambda w, t: w.in_school(
+        lambda: governance.add_member(
+            acting_user=user("alpha_admin"), name="吴主任", group_role="member", duties=f"负责{t}"
+        )
+    ),
+    "schools.TipMessage.body (to the tipster)": lambda w, t: w.in_school(
+        lambda: tips.reply(acting_user=user("alpha_admin"), tip=w.tip, body=f"已核实{t}")
+    ),
+    "schools.Tip.closed_reason (办结说明, to the tipster)": lambda w, t: w.in_school(
+        lambda: tips.close_tip(acting_user=user("alpha_admin"), tip=w.tip, reason=f"已处理{t}")
+    ),
+}
+
+
+def test_every_public_text_field_is_gated_or_exempt():
+    fields = public_text_fields()
+    missing = sorted(fields - set(WRITERS) - set(EXEMPT))
+    assert not missing, (
+        f"public-schema text fields with neither a gate test nor a stated exemption: {missing}"
+    )
+    stale = sorted((set(WRITERS) | set(EXEMPT)) - fields)
+    assert not stale, f"listed fields that no longer exist: {stale}"
+
+
+# What each writer works on, made before the counts are taken.
+NEEDS = {
+    "oversight.Phase.name": ["campaign"], "oversight.Phase.goals": ["campaign"],
+    "oversight.Phase.report_template": ["campaign"], "oversight.PhaseExtension.reason": ["phase"],
+    "oversight.PhaseExemption.reason": ["phase"], "oversight.PhaseSubmission.review_comment": ["submission"],
+    "inspections.Visit.void_reason": ["visit"], "inspections.RectificationNotice.items": ["visit"],
+    "inspections.RectificationNotice.close_note": ["notice"],
+    "oversight.DistrictAppeal.decision_reasons": ["appeal"], "oversight.DistrictAppeal.delay_reason": ["appeal"],
+    "oversight.DistrictAppeal.school_response": ["changed_appeal"],
+}  # fmt: skip
+
+
+def _all_writers():
+    return {**WRITERS, **SCHOOL_OUTBOUND}
+
+
+def _shape_only(label):
+    # The hotline is checked as a phone number: a planted name is refused by its shape, a phone
+    # number is what the field is for.
+    return label == "tenants.School.hotline"
+
+
+CASES = [
+    (label, plant)
+    for label in sorted(_all_writers())
+    for plant in PLANTS
+    if not (_shape_only(label) and plant in ("landline", "mobile", "mobile with dashes", "mobile with +86",
+                                               "full-width mobile with 0086", "mobile with dots"))
+]  # fmt: skip
+
+
+@pytest.mark.parametrize(("label", "plant"), CASES)
+def test_each_planted_form_is_refused_in_every_gated_field_and_nothing_is_written(label, plant):
+    world = World()
+    writer = _all_writers()[label]
+    text = PLANTS[plant]
+    for need in NEEDS.get(label, ()):
+        getattr(world, need)
+    audit_before = AuditEvent.objects.count()
+    counts_before = _counts(world)
+    with pytest.raises(ValidationError) as refused:
+        writer(world, text)
+    message = " ".join(refused.value.messages)
+    assert message, "the refusal carries a message"
+    assert AuditEvent.objects.count() == audit_before
+    assert _counts(world) == counts_before
+    if isinstance(refused.value, gate.IdentifyingText):
+        # The span is shown masked, never whole.
+        for finding in refused.value.findings:
+            assert "*" in finding.masked
+        assert PUPIL not in message and "13912345678" not in message
+
+
+def _counts(world):
+    from inspections.models import RectificationNotice, Visit
+    from oversight.models import BreakGlassGrant, PhaseExemption, PhaseExtension
+
+    counts = [
+        Campaign.objects.count(), Phase.objects.count(), PhaseExtension.objects.count(),
+        PhaseExemption.objects.count(), BreakGlassGrant.objects.count(), Visit.objects.filter(voided_at=None).count(),
+        RectificationNotice.objects.count(), RectificationNotice.objects.filter(status="closed").count(),
+        SeriousCaseReport.objects.count(), ExternalReport.objects.count(), DistrictAppeal.objects.count(),
+        list(DistrictAppeal.objects.values_list("state", "school_response")),
+        list(School.objects.filter(pk=world.alpha.pk).values_list("principal", "legal_vice_principal", "hotline", "mailbox")),
+    ]  # fmt: skip
+    with tenant_context(world.alpha):
+        counts += [
+            GovernanceMember.objects.count(),
+            TipMessage.objects.count(),
+            Tip.objects.filter(status="closed").count(),
+        ]
+    return counts
+
+
+def test_ordinary_text_passes_and_staff_names_are_allowed_on_the_public_page():
+    world = World()
+    campaign = district.create_campaign(acting_user=user("bureau_admin"), name="2032年防范校园欺凌专项行动", year=2032,
+                                        description="各校开展排查摸底，7月15日前报送总结。")  # fmt: skip
+    assert campaign.pk
+    row = _published(world, principal="周建国", legal_vice_principal="钱明", hotline="0519-85120001 转 8001",
+                     mailbox="xinxiang@school.example.cn")  # fmt: skip
+    assert row.principal == "周建国" and row.mailbox == "xinxiang@school.example.cn"
+    member = world.in_school(lambda: governance.add_member(acting_user=user("alpha_admin"), name="吴立新", group_role="member",
+                                                          duties="负责学生心理健康教育。"))  # fmt: skip
+    assert member.pk
+
+
+def test_the_published_mailbox_must_be_an_email_and_the_hotline_a_phone_number():
+    world = World()
+    with pytest.raises(ValidationError) as refused:
+        _published(world, mailbox="学校门口的信箱")
+    assert "电子邮箱" in refused.value.message_dict["mailbox"][0]
+    with pytest.raises(ValidationError) as refused:
+        _published(world, hotline="请拨打校长室")
+    assert "电话号码" in refused.value.message_dict["hotline"][0]
+
+
+def test_an_unknown_person_name_is_a_warning_the_writer_confirms():
+    world = World()
+    with pytest.raises(gate.IdentifyingText) as warned:
+        inspections.log_visit(acting_user=user("inspector_alpha"), school=world.alpha, visited_on=timezone.localdate(),
+                              kind="routine", summary="张伟强在走廊推人。")  # fmt: skip
+    assert warned.value.confirm_token
+    message = warned.value.message_dict["summary"][0]
+    assert "疑似人名" in message and "张*" in message and "张伟强" not in message
+    token = gate.confirmed_tokens.set(frozenset({warned.value.confirm_token}))
+    try:
+        visit = inspections.log_visit(acting_user=user("inspector_alpha"), school=world.alpha,
+                                      visited_on=timezone.localdate(), kind="routine", summary="张伟强在走廊推人。")  # fmt: skip
+    finally:
+        gate.confirmed_tokens.reset(token)
+    assert visit.pk
+    # A confirmation never covers a known pupil's name.
+    with pytest.raises(gate.IdentifyingText) as refused:
+        gate.refuse_identifying(world.alpha, confirm=warned.value.confirm_token, summary=f"张伟强和{PUPIL}")
+    assert not refused.value.confirm_token
+
+
+def test_the_gate_refuses_through_the_page_with_the_masked_span_and_a_confirmation_box(client_for):
+    world = World()
+    client = client_for("inspector_alpha")
+    form = {"school": world.alpha.pk, "visited_on": timezone.localdate().isoformat(), "kind": "routine"}
+    page = client.post("/inspections/new/", {**form, "summary": f"发现{PUPIL}被推搡，电话 139-1234-5678"})
+    assert page.status_code == 400
+    body = page.content.decode()
+    # The writer's text stays in the form to be corrected; the error shows the spans masked.
+    assert "“欧***”：本校已知的学生姓名" in body and "“139********78”：手机号码" in body
+    warned = client.post("/inspections/new/", {**form, "summary": "张伟强在走廊推人。"})
+    assert warned.status_code == 400
+    token = warned.context["privacy_confirm_token"]()
+    assert token and 'name="privacy_confirm"' in warned.content.decode()
+    confirmed = client.post(
+        "/inspections/new/", {**form, "summary": "张伟强在走廊推人。", "privacy_confirm": token}
+    )
+    assert confirmed.status_code == 302
+
+
+def test_the_gate_refuses_through_the_api_and_a_header_confirms_a_warning(client_for):
+    world = World()
+    client = client_for("inspector_alpha")
+    payload = {"school": world.alpha.pk, "visited_on": timezone.localdate().isoformat(), "kind": "routine"}
+    refused = client.post("/api/v1/visits/", {**payload, "summary": f"身份证 11010519491231002X {PUPIL}"},
+                          content_type="application/json")  # fmt: skip
+    assert refused.status_code == 400
+    assert "身份证号" in refused.json()["errors"]["summary"][0]
+    warned = client.post(
+        "/api/v1/visits/", {**payload, "summary": "张伟强在走廊推人。"}, content_type="application/json"
+    )
+    assert warned.status_code == 400 and warned.json()["code"] == "confirm_names"
+    token = warned.json()["confirm_token"]
+    confirmed = client.post("/api/v1/visits/", {**payload, "summary": "张伟强在走廊推人。"},
+                            content_type="application/json", HTTP_X_PRIVACY_CONFIRM=token)  # fmt: skip
+    assert confirmed.status_code == 201, confirmed.content
+
+
+def test_the_rescan_command_lists_what_is_stored_and_would_now_be_refused():
+    world = World()
+    campaign = district.create_campaign(acting_user=user("bureau_admin"), name="复扫测试", year=2033)
+    Campaign.objects.filter(pk=campaign.pk).update(
+        description=f"早先写入的说明：{PUPIL}同学，电话13912345678"
+    )
+    out = io.StringIO()
+    with pytest.raises(SystemExit) as exited:
+        call_command("scan_public_text", stdout=out)
+    assert exited.value.code == 1
+    listing = out.getvalue()
+    assert f"oversight.Campaign.description #{campaign.pk}" in listing
+    assert "手机号码" in listing and "13912345678" not in listing
+    assert world.alpha.pk
