@@ -306,6 +306,10 @@ CELERY_TASK_IGNORE_RESULT = True
 CELERY_TASK_ALWAYS_EAGER = env.get_bool("CELERY_TASK_ALWAYS_EAGER", False)
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_BEAT_SCHEDULE = {
+    "purge-expired-counters": {
+        "task": "tenants.tasks.purge_expired_counters",
+        "schedule": crontab(hour=3, minute=17),
+    },
     "deliver-pending-notices": {
         "task": "schools.tasks.deliver_pending_notices_everywhere",
         "schedule": crontab(minute="*/15"),

@@ -12,6 +12,7 @@ from django_tenants.utils import tenant_context
 
 from schools.models import IdempotencyRecord, Incident
 from tenants.models import School
+from tests.campaign_helpers import SEED_004, at, seed_campaign, server_clock
 
 pytestmark = pytest.mark.django_db
 
@@ -71,6 +72,14 @@ def test_a_pupils_name_in_school_posts_sent_with_a_key_is_nowhere_in_the_public_
                      "responsible": "政教处", "deadline": today}, "k-hazard")  # fmt: skip
     post("activities/", {"held_on": today, "kind": "class_meeting", "title": f"{PUPIL}班主题班会",
                          "notes": PUPIL}, "k-activity")  # fmt: skip
+
+    # A phase report's narrative sections, through start and save, each with its key.
+    campaign = seed_campaign()
+    phase = campaign.phases.get(order=1)
+    with server_clock(at(SEED_004[0][3])):
+        draft = post("reports/", {"phase": phase.pk}, "k-report")
+        post(f"reports/{draft['id']}/save/", {"sections": {"work": f"对{PUPIL}开展了心理辅导。"},
+                                              "version": draft["version"]}, "k-report-save")  # fmt: skip
 
     assert _public_rows_mentioning(PUPIL) == []
     with tenant_context(School.objects.get(slug="alpha")):

@@ -96,3 +96,20 @@ def test_a_locked_attempt_does_not_extend_the_lock_nor_count_as_a_guess(client_f
     first = login_guard.seconds_locked("alpha_gate")
     client.post("/accounts/login/", {"username": "alpha_gate", "password": "wrong"})
     assert 0 < login_guard.seconds_locked("alpha_gate") <= first
+
+
+def test_expired_lock_out_windows_are_purged_and_live_ones_kept(client_for):
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from tenants.models import RateCounter
+    from tenants.tasks import purge_expired_counters
+
+    client_for(None, "alpha").post("/accounts/login/", {"username": "alpha_gate", "password": "wrong"})
+    live = set(RateCounter.objects.values_list("key", flat=True))
+    RateCounter.objects.create(
+        key="login-fail:account:old", count=3, expires_at=timezone.now() - dt.timedelta(1)
+    )
+    assert purge_expired_counters() == 1
+    assert set(RateCounter.objects.values_list("key", flat=True)) == live
