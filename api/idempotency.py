@@ -14,6 +14,7 @@ from django.conf import settings
 from django.core.exceptions import RequestDataTooBig
 from django.db import IntegrityError, connection, transaction
 from django.http import HttpResponse, JsonResponse
+from django.http.request import RawPostDataException
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -41,6 +42,13 @@ def _body_hash(request) -> str:
     except RequestDataTooBig:
         # A large upload is not read into memory here; its length stands in for its content.
         digest.update(f"length:{request.META.get('CONTENT_LENGTH', '')}".encode())
+    except RawPostDataException:
+        # An upload already streamed into request.POST/FILES: its fields and files' names and sizes
+        # stand in for the raw bytes.
+        for key, values in sorted(request.POST.lists()):
+            digest.update(f"{key}={values!r}\n".encode())
+        for key, files in sorted(request.FILES.lists()):
+            digest.update(f"{key}:{[(f.name, f.size) for f in files]!r}\n".encode())
     return digest.hexdigest()
 
 
