@@ -406,6 +406,8 @@ def raise_notice(
         raise ValidationError({"answer_ids": _("所选检查项不属于这次督导。")})
     if any(not answer.failed for answer in chosen):
         raise ValidationError({"answer_ids": _("只有未达标的检查项可以列入整改通知书。")})
+    if NoticeItem.objects.filter(answer__in=chosen).exists():
+        raise ValidationError({"answer_ids": _("所选检查项已列入整改通知书，请在原通知书中跟进。")})
     lines = [line.strip() for line in (items or "").splitlines() if line.strip()]
     texts = [(a, a.item.text + (f"：{a.evidence_note}" if a.evidence_note else "")) for a in chosen]
     texts += [(None, line) for line in lines]

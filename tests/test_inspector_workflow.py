@@ -377,6 +377,10 @@ def test_the_notice_loop_through_the_api(client_for):
     assert raised.status_code == 201
     notice = raised.json()
     assert len(notice["notice_items"]) == len(failed) + 1
+    twice = inspector.post(f"/api/v1/visits/{visit.pk}/notices/", {"answer_ids": failed[:1]},
+                           content_type="application/json")  # fmt: skip
+    assert twice.status_code == 400 and "已列入整改通知书" in twice.json()["message"]
+    assert RectificationNotice.objects.count() == 1
     closed_early = inspector.post(f"/api/v1/notices/{notice['id']}/close/", {"note": "到位"},
                                   content_type="application/json")  # fmt: skip
     assert closed_early.status_code == 400 and "学校尚未答复" in closed_early.json()["message"]
