@@ -280,7 +280,7 @@ def assignments(request, bound=None, rules_form=None):
         .order_by("-ends_on", "-id")[:100],
         "inspectors": User.objects.filter(district_memberships__role="inspector").select_related("inspector_profile")
         .order_by("username"),
-        "by_inspector": coverage_by_inspector(rows), "rules": DistrictSettings.current(),
+        "by_inspector": coverage_by_inspector(rows), "rows": rows, "rules": rules,
         "assign_form": bound if bound is not None else forms.AssignForm(),
     }  # fmt: skip
     status = 400 if bound is not None or rules_form is not None else 200
