@@ -251,6 +251,12 @@ def _answers(template: ChecklistTemplate | None, answers: dict | None) -> list[t
     return checked
 
 
+def _answer_value(scored: dict):
+    if scored["choice"]:
+        return scored["choice"]
+    return scored["number"] if scored["number"] is not None else scored["text"]
+
+
 @transaction.atomic(durable=True)
 def log_visit(
     *, acting_user, school: School, visited_on, kind: str, summary: str, duration_minutes: int | None = None,
@@ -321,7 +327,7 @@ def log_visit(
         "visited_on": visit.visited_on.isoformat(), "kind": visit.kind, "summary": visit.summary,
         "methods": methods, "duration_minutes": duration_minutes, "late_reason": late_reason,
         "template": template.version if template else None, "score": visit.score,
-        "answers": {item.code: scored["choice"] or scored["number"] or scored["text"] for item, scored in checked},
+        "answers": {item.code: _answer_value(scored) for item, scored in checked},
         "photos": len(cleaned_photos), "plan": plan.pk if plan else None,
     })  # fmt: skip
     _notify_after_commit(
@@ -406,6 +412,8 @@ def raise_notice(
         raise ValidationError({"answer_ids": _("所选检查项不属于这次督导。")})
     if any(not answer.failed for answer in chosen):
         raise ValidationError({"answer_ids": _("只有未达标的检查项可以列入整改通知书。")})
+    if NoticeItem.objects.filter(answer__in=chosen).exists():
+        raise ValidationError({"answer_ids": _("所选检查项已列入整改通知书，请在原通知书中跟进。")})
     lines = [line.strip() for line in (items or "").splitlines() if line.strip()]
     texts = [(a, a.item.text + (f"：{a.evidence_note}" if a.evidence_note else "")) for a in chosen]
     texts += [(None, line) for line in lines]

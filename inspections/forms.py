@@ -137,7 +137,12 @@ class NoticeForm(BootstrapForm):
 
     def __init__(self, *args, visit=None, **kwargs):
         super().__init__(*args, **kwargs)
-        failed = visit.answers.filter(failed=True).select_related("item") if visit else []
+        # A failed item already in a notice is followed up there, not raised again.
+        failed = (
+            visit.answers.filter(failed=True, notice_items__isnull=True).select_related("item")
+            if visit
+            else []
+        )
         self.fields["answer_ids"].choices = [
             (str(a.pk), f"{a.item.text}（{a.display_value()}）") for a in failed
         ]

@@ -24,5 +24,6 @@ urlpatterns = [
     path("inspectors/<int:pk>/", views.profile, name="inspector-profile"),
     path("checklist/", views.checklist, name="checklist"),
     path("checklist/items/", views.checklist_add, name="checklist-add"),
+    path("checklist/items/<slug:code>/", views.checklist_edit, name="checklist-edit"),
     path("checklist/items/<slug:code>/remove/", views.checklist_remove, name="checklist-remove"),
 ]

@@ -280,7 +280,7 @@ def assignments(request, bound=None, rules_form=None):
         .order_by("-ends_on", "-id")[:100],
         "inspectors": User.objects.filter(district_memberships__role="inspector").select_related("inspector_profile")
         .order_by("username"),
-        "by_inspector": coverage_by_inspector(rows), "rules": DistrictSettings.current(),
+        "by_inspector": coverage_by_inspector(rows), "rows": rows, "rules": rules,
         "assign_form": bound if bound is not None else forms.AssignForm(),
     }  # fmt: skip
     status = 400 if bound is not None or rules_form is not None else 200
@@ -363,11 +363,19 @@ def checklist(request, bound=None):
     template = current_template()
     items = list(template.items.all()) if template else []
     context = {
-        "template": template, "items": items, "versions": ChecklistTemplate.objects.all()[:20],
+        "template": template, "versions": ChecklistTemplate.objects.all()[:20],
         "add_form": bound[1] if bound and bound[0] == "add" else forms.ChecklistItemForm(prefix="add"),
+        "edit_forms": {
+            item.code: bound[1] if bound and bound[0] == ("edit", item.code) else forms.ChecklistItemForm(
+                prefix=f"edit-{item.code}", initial={"code": item.code, "text": item.text,
+                                                     "answer_type": item.answer_type, "points": item.points,
+                                                     "expected": item.expected})
+            for item in items
+        },
         "bound": bound[0] if bound else None,
-        "errors": [e for errors in bound[1].errors.values() for e in errors] if bound else [],
+        "errors": [e for errors in bound[1].errors.values() for e in errors] if bound and bound[1] else [],
     }  # fmt: skip
+    context["items"] = [(item, context["edit_forms"][item.code]) for item in items]
     return render(request, "inspections/checklist.html", context, status=400 if bound else 200)
 
 
@@ -403,3 +411,17 @@ def checklist_remove(request, code):
     if request.method != "POST":
         return redirect("checklist")
     return _revise(request, lambda items: [i for i in items if i["code"] != code], "remove", None)
+
+
+@bureau_view
+def checklist_edit(request, code):
+    if request.method != "POST":
+        return redirect("checklist")
+    form = forms.ChecklistItemForm(request.POST, prefix=f"edit-{code}")
+
+    def change(items):
+        if code not in {i["code"] for i in items}:
+            raise Http404
+        return [form.cleaned_data if i["code"] == code else i for i in items]
+
+    return _revise(request, change, ("edit", code), form)

@@ -45,6 +45,9 @@ def checked_filters(query, fields=ALL_FIELDS) -> tuple[dashboard.Filters, list[s
     return dashboard.Filters.from_query({} if errors else query), errors
 
 
+COVERAGE_ROWS = 30
+
+
 def district_dashboard(request):
     filters, errors = checked_filters(request.GET)
     board = dashboard.build(request.user, filters)
@@ -64,10 +67,12 @@ def district_dashboard(request):
     tables = {chart: board.table(chart) if view == "table" else (board.title(chart), [], [])
               for chart in dashboard.CHARTS}  # fmt: skip
     tables["flags"] = board.table("flags", full=view == "table")  # a table in both views
-    coverage_rows = coverage(school_ids=board.school_ids)
-    per_inspector = coverage_by_inspector(coverage_rows)
+    # Per inspector, the ones furthest behind first: a chart and table whose size stays put however
+    # many schools there are (the rows per school are on the assignments page).
+    per_inspector = sorted(coverage_by_inspector(coverage(school_ids=board.school_ids)),
+                           key=lambda t: (t["met"] - t["schools"], str(t["inspector"])))[:COVERAGE_ROWS]  # fmt: skip
     context = {
-        "coverage_rows": coverage_rows, "coverage_by_inspector": per_inspector,
+        "coverage_by_inspector": per_inspector,
         "coverage_data": {
             "inspectors": [str(t["inspector"]) for t in per_inspector],
             "met": [t["met"] for t in per_inspector],

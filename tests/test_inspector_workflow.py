@@ -140,17 +140,25 @@ def test_a_revised_checklist_is_a_new_version_and_old_visits_keep_theirs(client_
                                                           "add-answer_type": "yes_no", "add-points": "5"})  # fmt: skip
     assert added.status_code == 302
     assert current_template().version == 2 and "canteen" in items()
+    edited = bureau.post("/inspections/checklist/items/ledger/", {
+        "edit-ledger-code": "ledger", "edit-ledger-text": "排查台账建立、逐项核实并按期整改", "edit-ledger-answer_type": "score",
+        "edit-ledger-points": "20"})  # fmt: skip
+    assert edited.status_code == 302 and current_template().version == 3
+    assert (items()["ledger"].text, items()["ledger"].points) == ("排查台账建立、逐项核实并按期整改", 20)
+    bad = bureau.post("/inspections/checklist/items/ledger/", {"edit-ledger-code": "ledger", "edit-ledger-text": "",
+                                                               "edit-ledger-answer_type": "score", "edit-ledger-points": "5"})  # fmt: skip
+    assert bad.status_code == 400 and current_template().version == 3
     removed = bureau.post("/inspections/checklist/items/video/remove/")
-    assert removed.status_code == 302 and current_template().version == 3 and "video" not in items()
+    assert removed.status_code == 302 and current_template().version == 4 and "video" not in items()
     old_visit.refresh_from_db()
     assert old_visit.template.version == 1
     assert "video" in {a.item.code for a in old_visit.answers.select_related("item")}
-    assert AuditEvent.objects.filter(action="checklist.revised").count() == 2
+    assert AuditEvent.objects.filter(action="checklist.revised").count() == 3
     assert client_for("inspector_alpha").post("/inspections/checklist/items/video/remove/").status_code == 403
     duplicate = bureau.post("/inspections/checklist/items/", {"add-code": "canteen", "add-text": "x",
                                                               "add-answer_type": "yes_no", "add-points": "5"})  # fmt: skip
     assert duplicate.status_code == 400 and "重复" in duplicate.content.decode()
-    assert ChecklistTemplate.objects.count() == 3
+    assert ChecklistTemplate.objects.count() == 4
 
 
 # --- refusals of a visit ---------------------------------------------------------------------
@@ -377,6 +385,10 @@ def test_the_notice_loop_through_the_api(client_for):
     assert raised.status_code == 201
     notice = raised.json()
     assert len(notice["notice_items"]) == len(failed) + 1
+    twice = inspector.post(f"/api/v1/visits/{visit.pk}/notices/", {"answer_ids": failed[:1]},
+                           content_type="application/json")  # fmt: skip
+    assert twice.status_code == 400 and "已列入整改通知书" in twice.json()["message"]
+    assert RectificationNotice.objects.count() == 1
     closed_early = inspector.post(f"/api/v1/notices/{notice['id']}/close/", {"note": "到位"},
                                   content_type="application/json")  # fmt: skip
     assert closed_early.status_code == 400 and "学校尚未答复" in closed_early.json()["message"]

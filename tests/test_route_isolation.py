@@ -130,6 +130,7 @@ DISTRICT_RULES = {
     # the bureau manages assignments and the checklist
     **{name: {"bureau_staff", "bureau_admin"} for name in ["assignments", "assignment-new", "assignment-end",
                                                            "checklist", "checklist-add", "checklist-remove",
+                                                           "checklist-edit",
                                                            "api-assignment-list", "api-assignment-detail",
                                                            "api-assignment-end", "inspection-rules",
                                                            "api-inspection-rules"]},
@@ -295,7 +296,7 @@ def kwargs_for(name, ids):
         return {"pk": ids["notice"]}
     if name in ("inspector-profile", "inspector-sign-photo", "api-inspector-profile"):
         return {"pk": ids["inspector"]}
-    if name == "checklist-remove":
+    if name in ("checklist-remove", "checklist-edit"):
         return {"code": "notes"}
     if name == "password_reset_confirm":
         return {"uidb64": "MQ", "token": "set-password"}
