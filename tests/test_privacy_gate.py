@@ -568,3 +568,17 @@ def test_the_rescan_command_lists_what_is_stored_and_would_now_be_refused():
     assert f"oversight.Campaign.description #{campaign.pk}" in listing
     assert "手机号码" in listing and "13912345678" not in listing
     assert world.alpha.pk
+
+
+def test_an_inspector_reads_the_school_home_page_as_figures_and_categories_only(client_for):
+    from schools.models import Hazard
+
+    world = World()
+    with tenant_context(world.alpha):
+        Hazard.objects.create(found_on=timezone.localdate() - dt.timedelta(days=20), place="toilet",
+                              risk_kind="张伟强常在厕所堵人", method="talk", found_by="班主任", description="x",
+                              responsible="李建华老师", deadline=timezone.localdate() - dt.timedelta(days=2))  # fmt: skip
+    inspector = client_for("inspector_alpha", "alpha").get("/").content.decode()
+    assert "张伟强" not in inspector and "李建华" not in inspector and "厕所" in inspector
+    staff = client_for("alpha_admin", "alpha").get("/").content.decode()
+    assert "张伟强常在厕所堵人" in staff and "李建华老师" in staff

@@ -13,6 +13,7 @@ from schools.models.governance import (
 from schools.models.incidents import (
     SERIOUS_SEVERITIES,
     AppealStatus,
+    AppealSubject,
     BullyingKind,
     Determination,
     DeterminationAppeal,
@@ -34,7 +35,7 @@ from schools.models.reports import PhaseReport, PhaseReportAttachment
 from schools.models.tips import Tip, TipMessage, TipStatus
 
 __all__ = [
-    "SERIOUS_SEVERITIES", "Activity", "ActivityEvidence", "ActivityKind", "AppealStatus", "AuditEvent",
+    "SERIOUS_SEVERITIES", "Activity", "ActivityEvidence", "ActivityKind", "AppealStatus", "AppealSubject", "AuditEvent",
     "BullyingKind", "CareEntry", "CareTalk", "Determination", "DeterminationAppeal", "DocumentKind",
     "FollowUp", "GovernanceMember", "GroupRole", "HandlingMeasure", "Hazard", "HazardMethod", "HazardPlace",
     "HazardStatus", "Incident", "IncidentParty", "IncidentSeverity", "IncidentSource", "IncidentStage",
