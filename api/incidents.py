@@ -17,6 +17,7 @@ from schools.actions import incidents as actions
 from schools.actions import serious_reports
 from schools.models import (
     AppealStatus,
+    AppealSubject,
     BullyingKind,
     Determination,
     DeterminationAppeal,
@@ -137,6 +138,7 @@ class FollowUpDoneIn(serializers.Serializer):
 
 
 class AppealIn(serializers.Serializer):
+    subject = serializers.ChoiceField(choices=AppealSubject.choices, default=AppealSubject.DETERMINATION)
     filed_on = serializers.DateField()
     filed_by = serializers.CharField(max_length=50)
     grounds = serializers.CharField()

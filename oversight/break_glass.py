@@ -269,6 +269,8 @@ def object_to_grant(*, acting_user, grant: BreakGlassGrant, reason: str) -> Brea
     reason = (reason or "").strip()
     if len(reason) < MIN_REASON_LENGTH:
         raise ValidationError({"reason": _("请说明异议理由（至少 %(n)s 个字）。") % {"n": MIN_REASON_LENGTH}})
+    # The objection is stored in the public schema and read by bureau staff.
+    refuse_identifying(grant.school, reason=reason, refuse_staff_names=True)
     grant.state, grant.objected_by, grant.objected_at, grant.objection_reason = (
         target,
         acting_user,

@@ -83,7 +83,11 @@ def overdue_items(membership, today: date | None = None, now: datetime | None = 
         items.append(
             OverdueItem(
                 _("隐患逾期未整改"),
-                f"{hazard.get_place_display()} · {hazard.risk_kind}",
+                # An assigned inspector (no membership) reads figures and categories only: free text
+                # typed by staff (risk, responsible person) may name people.
+                f"{hazard.get_place_display()} · {hazard.risk_kind}"
+                if membership
+                else str(hazard.get_place_display()),
                 hazard.deadline,
                 f"/ledger/{hazard.pk}/",
             )

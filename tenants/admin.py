@@ -44,7 +44,10 @@ class SchoolAdmin(NoDelete, admin.ModelAdmin):
     list_display = ["name", "code", "slug", "kind", "area", "student_count", "status"]
     list_filter = ["kind", "status", "boarding", "area"]
     search_fields = ["name", "code", "slug"]
-    readonly_fields = ["schema_name", "slug", "code", "created_at"]
+    # The published contacts (公示) are the school's own, changed on its site through the privacy gate
+    # and shape checks; here they are read-only so that no door skips them.
+    readonly_fields = ["schema_name", "slug", "code", "created_at", "principal", "legal_vice_principal", "hotline",
+                       "mailbox"]  # fmt: skip
 
     def has_add_permission(self, request):
         return False  # a school needs its schema: use create_school or onboard_schools

@@ -298,7 +298,7 @@ def test_a_family_appeal_is_recorded_with_its_own_deadline(admin, alpha):
     step(admin, incident, "open", opened_on=TODAY.isoformat(), version=1)
     step(admin, incident, "determine", determination="not_bullying", determined_on=TODAY.isoformat(),
          findings="打闹", version=2)  # fmt: skip
-    assert step(admin, incident, "appeals", filed_on=TODAY.isoformat(), filed_by="李四家长",
+    assert step(admin, incident, "appeals", subject="determination", filed_on=TODAY.isoformat(), filed_by="李四家长",
                 grounds="认为构成欺凌").status_code == 302  # fmt: skip
     with tenant_context(alpha):
         appeal = incident.appeals.get()
@@ -310,6 +310,32 @@ def test_a_family_appeal_is_recorded_with_its_own_deadline(admin, alpha):
                 outcome="维持原认定").status_code == 302  # fmt: skip
     assert step(admin, incident, "close", closing_summary="申诉已答复，结案。",
                 version=latest(alpha).version).status_code == 302  # fmt: skip
+
+
+def test_a_discipline_appeal_is_due_in_working_days_and_needs_a_discipline(admin, alpha):
+    from schools.actions.incidents import add_working_days
+
+    record(admin)
+    incident = latest(alpha)
+    step(
+        admin, incident, "parties", student_name="王五", grade="三年级", class_name="2班", role="perpetrator"
+    )
+    step(admin, incident, "open", opened_on=TODAY.isoformat(), version=latest(alpha).version)
+    step(admin, incident, "determine", determination="bullying", kinds=["verbal"], severity="minor",
+         determined_on=TODAY.isoformat(), findings="辱骂", version=latest(alpha).version)  # fmt: skip
+    refused = step(admin, incident, "appeals", subject="discipline", filed_on=TODAY.isoformat(), filed_by="王五家长",
+                   grounds="处分过重")  # fmt: skip
+    assert refused.status_code == 400 and "尚未登记处分或教育惩戒" in refused.content.decode()
+    with tenant_context(alpha):
+        party = incident.parties.get()
+    step(admin, incident, "measures", party=party.pk, kind="warning", decided_on=TODAY.isoformat())
+    assert step(admin, incident, "appeals", subject="discipline", filed_on=TODAY.isoformat(), filed_by="王五家长",
+                grounds="处分过重").status_code == 302  # fmt: skip
+    with tenant_context(alpha):
+        appeal = incident.appeals.get()
+    assert appeal.subject == "discipline" and appeal.due_on == add_working_days(TODAY, 15)
+    # Fifteen working days span three weekends.
+    assert add_working_days(dt.date(2026, 5, 8), 15) == dt.date(2026, 5, 29)
 
 
 def test_another_schools_user_cannot_touch_an_incident(admin, client_for, alpha):

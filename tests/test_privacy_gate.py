@@ -178,6 +178,25 @@ class World:
                                      grounds=grounds)  # fmt: skip
 
     @property
+    def grant_request(self):
+        if getattr(self, "_grant_request", None) is None:
+            self._grant_request = break_glass.open_grant(acting_user=user("bureau_staff"), school=self.alpha,
+                                                         incident_code="GATE-1", reason="核实调查认定过程是否规范。")  # fmt: skip
+        return self._grant_request
+
+    @property
+    def delayed_grant(self):
+        from oversight.models import DistrictSettings
+
+        if getattr(self, "_delayed_grant", None) is None:
+            DistrictSettings.objects.filter(pk=DistrictSettings.current().pk).update(
+                break_glass_mode="school_notice"
+            )
+            self._delayed_grant = break_glass.open_grant(acting_user=user("bureau_admin"), school=self.alpha,
+                                                         incident_code="GATE-1", reason="核实调查认定过程是否规范。")  # fmt: skip
+        return self._delayed_grant
+
+    @property
     def appeal(self):
         if self._appeal is None:
             self._appeal = self.record_appeal()
@@ -358,6 +377,16 @@ def _respond(w, text):
 
 WRITERS.update(
     {
+        "oversight.BreakGlassGrant.decision_note": lambda w, t: break_glass.reject_grant(
+            acting_user=user("bureau_admin"), grant=w.grant_request, note=f"理由不足{t}"
+        ),
+        "oversight.BreakGlassGrant.objection_reason": lambda w, t: w.in_school(
+            lambda: break_glass.object_to_grant(
+                acting_user=user("alpha_admin"),
+                grant=w.delayed_grant,
+                reason=f"该事件已如实上报，无需调阅{t}",
+            )
+        ),
         "oversight.SeriousCaseReport.account": lambda w, t: w.report(account=f"经过：{t}"),
         "oversight.SeriousCaseReport.measures_text": lambda w, t: w.report(measures_text=f"措施：{t}"),
         "oversight.SeriousCaseReport.attention_channel": lambda w, t: w.report(
@@ -408,6 +437,8 @@ NEEDS = {
     "inspections.RectificationNotice.close_note": ["notice"],
     "oversight.DistrictAppeal.decision_reasons": ["appeal"], "oversight.DistrictAppeal.delay_reason": ["appeal"],
     "oversight.DistrictAppeal.school_response": ["changed_appeal"],
+    "oversight.BreakGlassGrant.decision_note": ["grant_request"],
+    "oversight.BreakGlassGrant.objection_reason": ["delayed_grant"],
 }  # fmt: skip
 
 
@@ -462,6 +493,7 @@ def _counts(world):
         RectificationNotice.objects.count(), RectificationNotice.objects.filter(status="closed").count(),
         SeriousCaseReport.objects.count(), ExternalReport.objects.count(), DistrictAppeal.objects.count(),
         list(DistrictAppeal.objects.values_list("state", "school_response")),
+        list(BreakGlassGrant.objects.values_list("state", "decision_note", "objection_reason")),
         list(School.objects.filter(pk=world.alpha.pk).values_list("principal", "legal_vice_principal", "hotline", "mailbox")),
     ]  # fmt: skip
     with tenant_context(world.alpha):
@@ -568,3 +600,17 @@ def test_the_rescan_command_lists_what_is_stored_and_would_now_be_refused():
     assert f"oversight.Campaign.description #{campaign.pk}" in listing
     assert "手机号码" in listing and "13912345678" not in listing
     assert world.alpha.pk
+
+
+def test_an_inspector_reads_the_school_home_page_as_figures_and_categories_only(client_for):
+    from schools.models import Hazard
+
+    world = World()
+    with tenant_context(world.alpha):
+        Hazard.objects.create(found_on=timezone.localdate() - dt.timedelta(days=20), place="toilet",
+                              risk_kind="张伟强常在厕所堵人", method="talk", found_by="班主任", description="x",
+                              responsible="李建华老师", deadline=timezone.localdate() - dt.timedelta(days=2))  # fmt: skip
+    inspector = client_for("inspector_alpha", "alpha").get("/").content.decode()
+    assert "张伟强" not in inspector and "李建华" not in inspector and "厕所" in inspector
+    staff = client_for("alpha_admin", "alpha").get("/").content.decode()
+    assert "张伟强常在厕所堵人" in staff and "李建华老师" in staff

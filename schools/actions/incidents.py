@@ -14,6 +14,7 @@ from schools.actions import serious_reports
 from schools.editing import ANY_VERSION, lock_for_edit
 from schools.models import (
     AppealStatus,
+    AppealSubject,
     Determination,
     DeterminationAppeal,
     FollowUp,
@@ -353,10 +354,22 @@ def void(*, acting_user, incident: Incident, reason: str) -> Incident:
     return incident
 
 
+def add_working_days(start: dt.date, days: int) -> dt.date:
+    """The day `days` working days (Monday to Friday) after `start`. Public holidays are not known
+    to the platform; a district that counts them sets its limit accordingly."""
+    day, left = start, days
+    while left > 0:
+        day += dt.timedelta(days=1)
+        if day.weekday() < 5:
+            left -= 1
+    return day
+
+
 @transaction.atomic(durable=True)
 def file_appeal(
-    *, acting_user, incident: Incident, filed_on: dt.date, filed_by: str, grounds: str
-) -> DeterminationAppeal:
+    *, acting_user, incident: Incident, filed_on: dt.date, filed_by: str, grounds: str,
+    subject: str = "determination",
+) -> DeterminationAppeal:  # fmt: skip
     incident = _locked(incident)
     if not incident.determination:
         raise ValidationError(_("事件尚未认定，不能登记认定申诉。"))
@@ -364,10 +377,17 @@ def file_appeal(
         raise ValidationError({"filed_on": _("提出日期应在认定日期与今天之间。")})
     if incident.appeals.filter(status=AppealStatus.PENDING).exists():
         raise ValidationError(_("已有一份申诉正在复查中。"))
-    days = DistrictSettings.current().determination_appeal_days
+    district = DistrictSettings.current()
+    if subject == AppealSubject.DISCIPLINE:
+        if not HandlingMeasure.objects.filter(party__incident=incident, voided_at__isnull=True).exists():
+            raise ValidationError({"subject": _("该事件尚未登记处分或教育惩戒，不能对其申诉。")})
+        due_on = add_working_days(filed_on, district.discipline_appeal_working_days)
+    elif subject == AppealSubject.DETERMINATION:
+        due_on = filed_on + dt.timedelta(days=district.determination_appeal_days)
+    else:
+        raise ValidationError({"subject": _("请选择申诉事项。")})
     appeal = DeterminationAppeal(
-        incident=incident, filed_on=filed_on, filed_by=filed_by, grounds=grounds,
-        due_on=filed_on + dt.timedelta(days=days),
+        incident=incident, subject=subject, filed_on=filed_on, filed_by=filed_by, grounds=grounds, due_on=due_on,
     )  # fmt: skip
     appeal.full_clean()
     appeal.save()

@@ -7,6 +7,7 @@ from oversight.serious_cases.models import PlaceCategory, PublicAttention, Repor
 from schools.forms.base import DATE, DATETIME, BootstrapForm, VersionedForm
 from schools.models import (
     AppealStatus,
+    AppealSubject,
     BullyingKind,
     Determination,
     IncidentSeverity,
@@ -77,6 +78,7 @@ class FollowUpDoneForm(BootstrapForm):
 
 
 class AppealForm(BootstrapForm):
+    subject = forms.ChoiceField(label=_("申诉事项"), choices=AppealSubject.choices)
     filed_on = forms.DateField(label=_("提出日期"), widget=DATE)
     filed_by = forms.CharField(label=_("申请人"), max_length=50)
     grounds = forms.CharField(label=_("申诉理由"), widget=forms.Textarea(attrs={"rows": 2}))

@@ -14,6 +14,7 @@ from schools.models.idempotency import IdempotencyRecord
 from schools.models.incidents import (
     SERIOUS_SEVERITIES,
     AppealStatus,
+    AppealSubject,
     BullyingKind,
     Determination,
     DeterminationAppeal,
@@ -36,7 +37,7 @@ from schools.models.tips import Tip, TipMessage, TipStatus
 
 __all__ = [
     "IdempotencyRecord",
-    "SERIOUS_SEVERITIES", "Activity", "ActivityEvidence", "ActivityKind", "AppealStatus", "AuditEvent",
+    "SERIOUS_SEVERITIES", "Activity", "ActivityEvidence", "ActivityKind", "AppealStatus", "AppealSubject", "AuditEvent",
     "BullyingKind", "CareEntry", "CareTalk", "Determination", "DeterminationAppeal", "DocumentKind",
     "FollowUp", "GovernanceMember", "GroupRole", "HandlingMeasure", "Hazard", "HazardMethod", "HazardPlace",
     "HazardStatus", "Incident", "IncidentParty", "IncidentSeverity", "IncidentSource", "IncidentStage",

@@ -228,10 +228,19 @@ class AppealStatus(models.TextChoices):
     CHANGED = "changed", _("变更认定")
 
 
+class AppealSubject(models.TextChoices):
+    DETERMINATION = "determination", _("对认定结论")
+    DISCIPLINE = "discipline", _("对处分或教育惩戒")
+
+
 class DeterminationAppeal(Versioned):
-    """A family's appeal (申诉/复查) of the determination, with its own deadline."""
+    """A family's appeal (申诉/复查) to the school, with its own deadline: of the determination (the
+    district's determination_appeal_days) or of a discipline (discipline_appeal_working_days)."""
 
     incident = models.ForeignKey(Incident, on_delete=models.PROTECT, related_name="appeals")
+    subject = models.CharField(
+        _("申诉事项"), max_length=20, choices=AppealSubject.choices, default=AppealSubject.DETERMINATION
+    )
     filed_on = models.DateField(_("提出日期"))
     filed_by = models.CharField(_("申请人"), max_length=50)
     grounds = models.TextField(_("申诉理由"))
