@@ -38,7 +38,7 @@ def mailbox(request):
                 add_errors(form, error)
             else:
                 return render(request, "schools/tips/receipt.html", {"code": code})
-    return render(request, "schools/tips/mailbox.html", {"form": form})
+    return render(request, "schools/tips/mailbox.html", {"form": form}, status=400 if form.errors else 200)
 
 
 @public_view
