@@ -3,7 +3,7 @@ reports (school host): the same actions, rules and role checks as the pages."""
 
 from django.db import connection
 from django.utils.translation import gettext_lazy as _
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import mixins, serializers, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import NotFound
@@ -369,7 +369,10 @@ class SchoolPhaseViewSet(viewsets.ViewSet):
     def list(self, request):
         return Response(SchoolPhaseSerializer(self._rows(), many=True, context=self._context()).data)
 
-    @extend_schema(responses={200: SchoolPhaseSerializer})
+    @extend_schema(
+        responses={200: SchoolPhaseSerializer},
+        parameters=[OpenApiParameter("id", int, OpenApiParameter.PATH, description="the phase's id")],
+    )
     def retrieve(self, request, pk=None):
         row = next((r for r in self._rows() if str(r.phase.pk) == str(pk)), None)
         if row is None:

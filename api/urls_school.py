@@ -55,5 +55,6 @@ urlpatterns = [
     path("v1/", include(router.urls)),
     path("schema/", schema_view("district_portal.urls_school"), name="api-schema"),
     path("docs/", DocsView.as_view(), name="api-docs"),
-    re_path(r"^(?:.*/)?$", views.NoSuchEndpoint.as_view()),  # last: JSON 404 for any other /api/ path
+    # Last: a JSON 404 for any other /api/ path, a newline in it included ([\s\S], not ".").
+    re_path(r"^(?:[\s\S]*/)?$", views.NoSuchEndpoint.as_view()),
 ]

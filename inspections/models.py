@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from inspections.workflow import ItemState, NoticeStatus, PlanState, VisitState  # noqa: F401  (re-exported)
+from tenants.fields import LimitedTextField
 
 
 class InspectorAssignment(models.Model):
@@ -167,7 +168,7 @@ class Visit(models.Model):
     kind = models.CharField(
         _("督导类型"), max_length=20, choices=VisitKind.choices, default=VisitKind.ROUTINE
     )
-    summary = models.TextField(
+    summary = LimitedTextField(
         _("督导发现"), help_text=_("检查了什么、发现了什么。不得填写学生姓名、身份证号、联系电话等个人信息。")
     )
     duration_minutes = models.PositiveSmallIntegerField(_("督导时长（分钟）"), null=True, blank=True)
@@ -189,7 +190,7 @@ class Visit(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+",
         verbose_name=_("作废人"),
     )  # fmt: skip
-    void_reason = models.TextField(_("作废原因"), blank=True)
+    void_reason = LimitedTextField(_("作废原因"), blank=True)
 
     class Meta:
         verbose_name = _("督导记录")
@@ -355,7 +356,7 @@ class RectificationNotice(models.Model):
     )
     issued_on = models.DateField(_("下达日期"), default=timezone.localdate)
     due_on = models.DateField(_("整改期限"))
-    items = models.TextField(_("整改事项"))
+    items = LimitedTextField(_("整改事项"))
     status = models.CharField(
         _("状态"), max_length=20, choices=NoticeStatus.choices, default=NoticeStatus.OPEN
     )
@@ -364,7 +365,7 @@ class RectificationNotice(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+",
         verbose_name=_("复查人"),
     )  # fmt: skip
-    close_note = models.TextField(_("复查情况"), blank=True)
+    close_note = LimitedTextField(_("复查情况"), blank=True)
     created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
     updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
 

@@ -15,6 +15,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from oversight.reporting import default_template, template_problems
+from tenants.fields import LimitedTextField
 from tenants.models import SchoolKind
 
 SCHOOL_KIND_CHOICES = SchoolKind.choices
@@ -29,7 +30,7 @@ class CampaignScope(models.TextChoices):
 class Campaign(models.Model):
     name = models.CharField(_("专项行动名称"), max_length=200)
     year = models.PositiveSmallIntegerField(_("年度"))
-    description = models.TextField(_("总体要求"), blank=True)
+    description = LimitedTextField(_("总体要求"), blank=True)
     scope = models.CharField(
         _("参加范围"), max_length=10, choices=CampaignScope.choices, default=CampaignScope.ALL
     )
@@ -102,7 +103,7 @@ class Phase(models.Model):
     # language-neutral "YYYY-MM" there and is named in the reader's language (see `name`).
     title = models.CharField(_("阶段名称"), max_length=100, db_column="name")
     period = models.CharField(_("周期"), max_length=10, choices=PhasePeriod.choices, blank=True, default="")
-    goals = models.TextField(_("工作目标"), blank=True)
+    goals = LimitedTextField(_("工作目标"), blank=True)
     starts_on = models.DateField(_("开始日期"))
     ends_on = models.DateField(_("结束日期"))
     report_due_on = models.DateField(_("报告截止日期"))
@@ -175,7 +176,7 @@ class PhaseExtension(models.Model):
     phase = models.ForeignKey(Phase, on_delete=models.PROTECT, related_name="extensions")
     school = models.ForeignKey("tenants.School", on_delete=models.PROTECT, related_name="+")
     due_on = models.DateField(_("延期后截止日期"))
-    reason = models.TextField(_("延期原因"))
+    reason = LimitedTextField(_("延期原因"))
     granted_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+"
     )
@@ -195,7 +196,7 @@ class PhaseExemption(models.Model):
 
     phase = models.ForeignKey(Phase, on_delete=models.PROTECT, related_name="exemptions")
     school = models.ForeignKey("tenants.School", on_delete=models.PROTECT, related_name="+")
-    reason = models.TextField(_("免报原因"))
+    reason = LimitedTextField(_("免报原因"))
     granted_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+"
     )
@@ -245,7 +246,7 @@ class PhaseSubmission(models.Model):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
     reviewed_at = models.DateTimeField(_("审核时间"), null=True, blank=True)
-    review_comment = models.TextField(_("审核意见"), blank=True)
+    review_comment = LimitedTextField(_("审核意见"), blank=True)
 
     class Meta:
         verbose_name = _("阶段报告提交")
@@ -425,7 +426,7 @@ class BreakGlassGrant(models.Model):
     # The incident lives in the school's schema: its id there, and its pseudonymous code.
     incident_id = models.PositiveIntegerField(_("事件ID"))
     incident_code = models.CharField(_("事件编号"), max_length=30)
-    reason = models.TextField(_("调阅理由"))
+    reason = LimitedTextField(_("调阅理由"))
     created_at = models.DateTimeField(_("申请时间"), auto_now_add=True)
     state = models.CharField(
         _("状态"), max_length=20, choices=BreakGlassState.choices, default=BreakGlassState.APPROVED

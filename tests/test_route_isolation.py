@@ -36,7 +36,7 @@ SCHOOL_RULES = {
     "tip-list": HANDLERS, "tip-detail": HANDLERS,
     "incident-list": MEMBERS, "incident-new": MEMBERS, "incident-detail": INCIDENT_READERS,
     **{name: HANDLERS for name in [
-        "incident-open", "incident-add-party", "incident-determine", "incident-add-measure",
+        "incident-open", "incident-add-party", "incident-edit-party", "incident-determine", "incident-add-measure",
         "incident-add-support", "incident-schedule-follow-up", "incident-complete-follow-up",
         "incident-file-appeal", "incident-decide-appeal", "incident-close", "incident-void",
         "incident-report-upward"]},
@@ -62,7 +62,7 @@ SCHOOL_RULES = {
     "api-me": MEMBERS, "api-schema": EVERYONE, "api-docs": EVERYONE, "api-public-tip-submit": EVERYONE, "api-public-tip-lookup": EVERYONE,
     "api-incident-list": MEMBERS, "api-incident-detail": INCIDENT_READERS,
     **{f"api-incident-{step}": HANDLERS for step in [
-        "parties", "open-investigation", "determine", "measures", "support", "follow-ups", "follow-up-done",
+        "parties", "edit-party", "open-investigation", "determine", "measures", "support", "follow-ups", "follow-up-done",
         "appeals", "decide-appeal", "close", "void", "serious-reports"]},
     # the district register and appeals as the school sees them; break-glass grants: the admin only
     "api-school-serious-cases": HANDLERS, "api-school-appeals": HANDLERS, "district-appeal-list": HANDLERS,
@@ -84,7 +84,8 @@ SCHOOL_RULES = {
     # phase reports: records managers fill them in, only the school admin submits
     **{name: HANDLERS for name in ["report-list", "report-phase", "report-compare", "report-summary", "report-detail",
                                    "report-save", "report-attach", "report-attachment", "api-report-list",
-                                   "api-report-detail", "api-report-save"]},
+                                   "api-report-detail", "api-report-save", "api-school-phase-list",
+                                   "api-school-phase-detail"]},
     "report-submit": {"alpha_admin"}, "api-report-submit": {"alpha_admin"},
     # inspections on the school's site: its notices (answered by handlers) and the public 挂牌 sign
     "school-notice-list": MEMBERS, "school-notice-detail": MEMBERS, "school-notice-docx": MEMBERS,
@@ -114,7 +115,7 @@ DISTRICT_RULES = {
                                    "api-campaign-progress",
                                    "api-submission-list", "api-submission-detail"]},
     **{name: {"bureau_staff", "bureau_admin"} for name in ["campaign-new", "phase-new", "phase-monthly", "phase-extend",
-                                                           "phase-exempt", "submission-accept", "submission-return",
+                                                           "phase-exempt", "phase-correct", "submission-accept", "submission-return",
                                                            "api-campaign-monthly", "api-campaign-phases", "api-submission-accept",
                                                            "api-phase-extend", "api-phase-exempt",
                                                            "api-submission-return"]},
@@ -253,6 +254,8 @@ def kwargs_for(name, ids):
         return {"campaign_pk": ids["campaign"]}
     if name == "report-attachment":
         return {"pk": ids["report"], "attachment_pk": 1}
+    if name == "api-school-phase-detail":
+        return {"pk": ids["phase"]}
     if name in ("phase-new", "phase-monthly"):
         return {"pk": ids["campaign"]}
     if name == "dashboard-export":

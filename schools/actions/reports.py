@@ -34,8 +34,11 @@ from schools.models import (
 )
 from schools.uploads import check_upload
 from tenants import audit as district_audit
+from tenants.fields import MESSAGE
 from tenants.retry import retry_on_deadlock
 
+SECTION_LIMIT = 20_000  # characters in one narrative section of a report
+REASON_LIMIT = 500  # characters in the reason for a changed figure
 CHAIN_LOCK = 4_040_404  # advisory-lock namespace: one submission at a time per school chain
 
 
@@ -192,9 +195,15 @@ def write_draft(
         check_window(phase, _school(), today)
     prefilled = prefill_figures(phase)
     clean, overrides, errors = _clean_figures(phase, prefilled, figures, reasons)
+    texts = {s["key"]: str(sections.get(s["key"], "") or "").strip() for s in phase.sections()}
+    for key, text in texts.items():
+        if len(text) > SECTION_LIMIT:
+            errors[f"section_{key}"] = [MESSAGE % {"limit_value": SECTION_LIMIT, "show_value": len(text)}]
+    for key, reason in overrides.items():
+        if len(reason) > REASON_LIMIT:
+            errors[f"reason_{key}"] = [MESSAGE % {"limit_value": REASON_LIMIT, "show_value": len(reason)}]
     if errors:
         raise ValidationError(errors)
-    texts = {s["key"]: str(sections.get(s["key"], "") or "").strip() for s in phase.sections()}
     before = audit.snapshot(report, ["prefilled", "figures", "overrides", "sections"])
     report.prefilled, report.figures, report.overrides, report.sections = prefilled, clean, overrides, texts
     changes = audit.diff(before, audit.snapshot(report, ["prefilled", "figures", "overrides", "sections"]))

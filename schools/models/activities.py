@@ -3,6 +3,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from schools.models.base import Versioned, Voidable
+from tenants.fields import LimitedTextField
 
 
 class ActivityKind(models.TextChoices):
@@ -25,7 +26,7 @@ class Activity(Versioned, Voidable):
     title = models.CharField(_("主题"), max_length=200)
     audience = models.CharField(_("班级/对象"), max_length=200, blank=True)
     participants = models.PositiveIntegerField(_("参与人数"), default=0)
-    notes = models.TextField(_("备注"), blank=True)
+    notes = LimitedTextField(_("备注"), blank=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+"
     )

@@ -5,6 +5,8 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from tenants.fields import LimitedTextField
+
 
 class Versioned(models.Model):
     """Optimistic concurrency: every edit states the version it started from (see schools.editing)."""
@@ -18,7 +20,7 @@ class Versioned(models.Model):
 class Voidable(models.Model):
     """Records are never deleted; a mistaken one is voided with a reason and stays visible to admins."""
 
-    voided_reason = models.TextField(_("作废原因"), blank=True)
+    voided_reason = LimitedTextField(_("作废原因"), blank=True)
     voided_at = models.DateTimeField(_("作废时间"), null=True, blank=True)
 
     class Meta:

@@ -6,6 +6,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from schools.models.base import Versioned, Voidable
+from tenants.fields import LimitedTextField
 
 
 class WarningSign(models.TextChoices):
@@ -25,7 +26,7 @@ class CareEntry(Versioned, Voidable):
     signs = ArrayField(
         models.CharField(max_length=20, choices=WarningSign.choices), default=list, verbose_name=_("预警表现")
     )
-    notes = models.TextField(_("情况说明"), blank=True)
+    notes = LimitedTextField(_("情况说明"), blank=True)
     next_review_on = models.DateField(_("下次研判日期"))
     closed_on = models.DateField(_("解除关注日期"), null=True, blank=True)
     created_by = models.ForeignKey(
@@ -46,7 +47,7 @@ class CareTalk(models.Model):
     entry = models.ForeignKey(CareEntry, on_delete=models.PROTECT, related_name="talks")
     held_on = models.DateField(_("谈话日期"))
     talked_by = models.CharField(_("谈话人"), max_length=50)
-    outcome = models.TextField(_("谈话情况"))
+    outcome = LimitedTextField(_("谈话情况"))
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+"
     )

@@ -3,6 +3,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from schools.models.base import Versioned
+from tenants.fields import LimitedTextField
 
 
 class GroupRole(models.TextChoices):
@@ -22,7 +23,7 @@ class GovernanceMember(Versioned):
     )  # fmt: skip
     group_role = models.CharField(_("小组职务"), max_length=10, choices=GroupRole.choices)
     post = models.CharField(_("校内职务"), max_length=50, blank=True)
-    duties = models.TextField(_("职责"), blank=True)
+    duties = LimitedTextField(_("职责"), blank=True)
     order = models.PositiveSmallIntegerField(_("排序"), default=0)
     active = models.BooleanField(_("在任"), default=True)
 
@@ -46,7 +47,7 @@ class ResponsibilityItem(Versioned):
     """One line of the responsibility list (责任清单) for a post."""
 
     post = models.CharField(_("岗位"), max_length=50)
-    duty = models.TextField(_("职责"))
+    duty = LimitedTextField(_("职责"))
     order = models.PositiveSmallIntegerField(_("排序"), default=0)
     active = models.BooleanField(_("有效"), default=True)
 

@@ -8,6 +8,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from schools.models.base import Versioned, Voidable
+from tenants.fields import LimitedTextField
 
 
 class IncidentSource(models.TextChoices):
@@ -61,7 +62,7 @@ class Incident(Versioned, Voidable):
     reporter = models.CharField(_("报告人"), max_length=100, blank=True)
     occurred_at = models.DateTimeField(_("发生时间"))
     place = models.CharField(_("地点"), max_length=100)
-    summary = models.TextField(_("事件经过"))
+    summary = LimitedTextField(_("事件经过"))
     stage = models.CharField(
         _("阶段"), max_length=20, choices=IncidentStage.choices, default=IncidentStage.INTAKE
     )
@@ -72,7 +73,7 @@ class Incident(Versioned, Voidable):
     # Investigation by the school committee
     opened_on = models.DateField(_("立案调查日期"), null=True, blank=True)
     investigation_due_on = models.DateField(_("调查认定期限"), null=True, blank=True)
-    findings = models.TextField(_("调查情况"), blank=True)
+    findings = LimitedTextField(_("调查情况"), blank=True)
     # Determination
     determination = models.CharField(_("认定结论"), max_length=20, choices=Determination.choices, blank=True)
     kinds = ArrayField(
@@ -85,8 +86,8 @@ class Incident(Versioned, Voidable):
     upward_report_due_at = models.DateTimeField(_("上报期限"), null=True, blank=True)
     upward_reported_at = models.DateTimeField(_("上报时间"), null=True, blank=True)
     closed_on = models.DateField(_("结案日期"), null=True, blank=True)
-    closing_summary = models.TextField(_("结案说明"), blank=True)
-    follow_up_waived_reason = models.TextField(_("不需追踪辅导的理由"), blank=True)
+    closing_summary = LimitedTextField(_("结案说明"), blank=True)
+    follow_up_waived_reason = LimitedTextField(_("不需追踪辅导的理由"), blank=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         null=True,
@@ -169,7 +170,7 @@ class HandlingMeasure(Voidable):
     party = models.ForeignKey(IncidentParty, on_delete=models.PROTECT, related_name="measures")
     kind = models.CharField(_("处置措施"), max_length=30, choices=MeasureKind.choices)
     decided_on = models.DateField(_("决定日期"))
-    notes = models.TextField(_("说明"), blank=True)
+    notes = LimitedTextField(_("说明"), blank=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+"
     )
@@ -195,7 +196,7 @@ class SupportSession(Voidable):
     kind = models.CharField(_("帮扶方式"), max_length=20, choices=SupportKind.choices)
     held_on = models.DateField(_("日期"))
     provided_by = models.CharField(_("负责人"), max_length=50)
-    notes = models.TextField(_("辅导记录"), blank=True)
+    notes = LimitedTextField(_("辅导记录"), blank=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+"
     )
@@ -213,7 +214,7 @@ class FollowUp(Voidable):
     incident = models.ForeignKey(Incident, on_delete=models.PROTECT, related_name="follow_ups")
     due_on = models.DateField(_("计划日期"))
     done_on = models.DateField(_("完成日期"), null=True, blank=True)
-    notes = models.TextField(_("情况记录"), blank=True)
+    notes = LimitedTextField(_("情况记录"), blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -243,12 +244,12 @@ class DeterminationAppeal(Versioned):
     )
     filed_on = models.DateField(_("提出日期"))
     filed_by = models.CharField(_("申请人"), max_length=50)
-    grounds = models.TextField(_("申诉理由"))
+    grounds = LimitedTextField(_("申诉理由"))
     due_on = models.DateField(_("答复期限"))
     status = models.CharField(
         _("状态"), max_length=20, choices=AppealStatus.choices, default=AppealStatus.PENDING
     )
-    outcome = models.TextField(_("复查结论"), blank=True)
+    outcome = LimitedTextField(_("复查结论"), blank=True)
     decided_on = models.DateField(_("答复日期"), null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 

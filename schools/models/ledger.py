@@ -4,6 +4,7 @@ from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
 from schools.models.base import Versioned, Voidable
+from tenants.fields import LimitedTextField
 
 
 class HazardPlace(models.TextChoices):
@@ -41,8 +42,8 @@ class Hazard(Versioned, Voidable):
     risk_kind = models.CharField(_("隐患类型"), max_length=100)
     method = models.CharField(_("排查方式"), max_length=20, choices=HazardMethod.choices)
     found_by = models.CharField(_("发现人"), max_length=50)
-    description = models.TextField(_("隐患描述"))
-    measure = models.TextField(_("整改措施"), blank=True)
+    description = LimitedTextField(_("隐患描述"))
+    measure = LimitedTextField(_("整改措施"), blank=True)
     responsible = models.CharField(_("责任人"), max_length=50)
     deadline = models.DateField(_("整改期限"))
     status = models.CharField(

@@ -2,6 +2,8 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from tenants.fields import LimitedTextField
+
 
 class NoticeDelivery(models.TextChoices):
     """What happened to a notice's e-mail: "sent" only once the mail server took it."""
@@ -20,7 +22,7 @@ class Notice(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("接收人")
     )
     title = models.CharField(_("标题"), max_length=200)
-    body = models.TextField(_("内容"), blank=True)
+    body = LimitedTextField(_("内容"), blank=True)
     link = models.CharField(_("链接"), max_length=300, blank=True)
     created_at = models.DateTimeField(_("时间"), auto_now_add=True)
     emailed_at = models.DateTimeField(_("邮件送达时间"), null=True, blank=True)

@@ -5,6 +5,8 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from tenants.fields import LimitedTextField
+
 
 class TipStatus(models.TextChoices):
     RECEIVED = "received", _("已收到，待处理")
@@ -14,11 +16,11 @@ class TipStatus(models.TextChoices):
 
 class Tip(models.Model):
     receipt_hash = models.CharField(max_length=64, unique=True, editable=False)
-    body = models.TextField(_("举报内容"))
+    body = LimitedTextField(_("举报内容"))
     happened_where = models.CharField(_("发生地点"), max_length=100, blank=True)
     happened_when = models.CharField(_("发生时间"), max_length=100, blank=True)
     status = models.CharField(_("状态"), max_length=20, choices=TipStatus.choices, default=TipStatus.RECEIVED)
-    closed_reason = models.TextField(_("办结说明"), blank=True)
+    closed_reason = LimitedTextField(_("办结说明"), blank=True)
     created_at = models.DateTimeField(_("提交时间"), auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -37,7 +39,7 @@ class TipMessage(models.Model):
     author = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+"
     )
-    body = models.TextField(_("留言"))
+    body = LimitedTextField(_("留言"))
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

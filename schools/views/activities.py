@@ -6,7 +6,7 @@ import os
 
 from django.core.exceptions import ValidationError
 from django.http import FileResponse, Http404
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -14,7 +14,7 @@ from schools import permissions, selectors
 from schools.actions import activities as actions
 from schools.forms import activities as forms
 from schools.models import Activity, ActivityEvidence, ActivityKind
-from schools.views.common import add_errors, requires, step_views
+from schools.views.common import add_errors, requires, saved, step_views
 from schools.views.history import history_rows
 from tenants.access import inspector_view
 
@@ -67,7 +67,7 @@ def activity_new(request):
         except ValidationError as error:
             add_errors(form, error)
         else:
-            return redirect("activity-detail", pk=activity.pk)
+            return saved(request, "activity-detail", pk=activity.pk)
     # A refused form comes back with its messages and 400, like the API.
     status = 400 if request.method == "POST" else 200
     return render(request, "schools/activities/new.html", {"form": form}, status=status)

@@ -11,7 +11,7 @@ from schools import audit, permissions
 from schools.actions import care as actions
 from schools.forms import care as forms
 from schools.models import CareEntry, WarningSign
-from schools.views.common import add_errors, requires
+from schools.views.common import add_errors, requires, saved
 
 can_see = requires(
     permissions.can_see_care_list,
@@ -89,7 +89,7 @@ def care_new(request):
         except ValidationError as error:
             add_errors(form, error)
         else:
-            return redirect("care-detail", pk=entry.pk)
+            return saved(request, "care-detail", pk=entry.pk)
     # A refused form comes back with its messages and 400, like the API.
     status = 400 if request.method == "POST" else 200
     return render(request, "schools/care/new.html", {"form": form}, status=status)
@@ -167,7 +167,7 @@ def _step(name, make_form, run):
             except ValidationError as error:
                 add_errors(form, error)
             else:
-                return redirect("care-detail", pk=pk)
+                return saved(request, "care-detail", pk=pk)
         entry = get_object_or_404(CareEntry, pk=pk)
         return render(request, "schools/care/detail.html", _context(request, entry, (name, form)), status=400)
 

@@ -2,6 +2,7 @@
 
 from functools import wraps
 
+from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
@@ -31,6 +32,12 @@ def requires(predicate, message=None, *, inspectors_read=False):
     return decorate
 
 
+def saved(request, to, *args, message=None, **kwargs):
+    """After a change the user asked for: say it was saved, then go to `to` (redirect's arguments)."""
+    messages.success(request, message or _("已保存。"))
+    return redirect(to, *args, **kwargs)
+
+
 def add_errors(form, error: ValidationError) -> None:
     """Attach an action's ValidationError to the form: field errors where the field exists."""
     if hasattr(error, "error_dict"):
@@ -57,7 +64,7 @@ def step_views(*, model, detail_url: str, template: str, context, allowed):
                 except ValidationError as error:
                     add_errors(form, error)
                 else:
-                    return redirect(detail_url, pk=pk)
+                    return saved(request, detail_url, pk=pk)
             record.refresh_from_db()
             return render(request, template, context(request, record, (name, form)), status=400)
 

@@ -14,7 +14,7 @@ from schools import audit, permissions, uploads
 from schools.actions import governance as actions
 from schools.forms import governance as forms
 from schools.models import GovernanceMember, ResponsibilityItem, SchoolDocument
-from schools.views.common import add_errors, requires
+from schools.views.common import add_errors, requires, saved
 from tenants.access import inspector_view
 
 
@@ -77,7 +77,7 @@ def _post(name, make_form, run):
             except ValidationError as error:
                 add_errors(form, error)
             else:
-                return redirect("governance")
+                return saved(request, "governance")
         return render(request, "schools/governance/index.html", _context(request, (name, form)), status=400)
 
     return view
@@ -191,7 +191,7 @@ def member_detail(request, pk):
             except ValidationError as error:
                 add_errors(form, error)
             else:
-                return redirect("governance")
+                return saved(request, "governance")
         member.refresh_from_db()
         return _record_page(request, member, form, "schools/governance/member.html", status=400)
     return _record_page(request, member, _member_form(request, member), "schools/governance/member.html")
@@ -214,7 +214,7 @@ def duty_detail(request, pk):
             except ValidationError as error:
                 add_errors(form, error)
             else:
-                return redirect("governance")
+                return saved(request, "governance")
         item.refresh_from_db()
         return _record_page(request, item, form, "schools/governance/duty.html", status=400)
     return _record_page(request, item, _duty_form(request, item), "schools/governance/duty.html")
@@ -235,7 +235,7 @@ def _deactivate(model, run, template, make_form):
             except ValidationError as error:
                 add_errors(confirm, error)
             else:
-                return redirect("governance")
+                return saved(request, "governance")
         obj.refresh_from_db()
         errors = [message for messages in confirm.errors.values() for message in messages]
         return _record_page(request, obj, make_form(request, obj), template, status=400, errors=errors)

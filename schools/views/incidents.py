@@ -3,7 +3,7 @@
 from django.core.exceptions import ValidationError
 from django.db import connection
 from django.db.models import Q
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -21,7 +21,7 @@ from schools.models import (
     IncidentStage,
     PartyRole,
 )
-from schools.views.common import add_errors, requires, step_views
+from schools.views.common import add_errors, requires, saved, step_views
 from schools.workflows.incident import allowed_next, closing_checklist
 from tenants.access import break_glass_view
 
@@ -54,7 +54,7 @@ def incident_new(request):
         except ValidationError as error:
             add_errors(form, error)
         else:
-            return redirect("incident-detail", pk=incident.pk)
+            return saved(request, "incident-detail", pk=incident.pk)
     # A refused form comes back with its messages and 400, like the API.
     status = 400 if request.method == "POST" else 200
     return render(request, "schools/incidents/new.html", {"form": form}, status=status)

@@ -3,7 +3,7 @@ editing, each status move and voiding are forms, and the XLSX export in the fami
 
 from django.core.exceptions import ValidationError
 from django.db.models import Q
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -13,7 +13,7 @@ from schools.actions import ledger as actions
 from schools.exports import hazard_ledger_xlsx, xlsx_response
 from schools.forms import ledger as forms
 from schools.models import Hazard, HazardPlace, HazardStatus
-from schools.views.common import add_errors, requires, step_views
+from schools.views.common import add_errors, requires, saved, step_views
 from schools.views.history import history_rows
 from schools.workflows.hazard import OPEN_STATUSES, allowed_next
 from tenants.access import inspector_view
@@ -82,7 +82,7 @@ def hazard_new(request):
         except ValidationError as error:
             add_errors(form, error)
         else:
-            return redirect("hazard-detail", pk=hazard.pk)
+            return saved(request, "hazard-detail", pk=hazard.pk)
     # A refused form comes back with its messages and 400, like the API.
     status = 400 if request.method == "POST" else 200
     return render(request, "schools/ledger/new.html", {"form": form}, status=status)

@@ -4,6 +4,7 @@ the campaign's 工作总结 as DOCX."""
 
 import io
 
+from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.db import connection
 from django.http import FileResponse, Http404, HttpResponse
@@ -20,7 +21,7 @@ from schools import permissions
 from schools.actions import reports as actions
 from schools.forms.reports import AttachmentForm, ReportForm
 from schools.models import PhaseReport, PhaseReportAttachment
-from schools.views.common import add_errors, requires
+from schools.views.common import add_errors, requires, saved
 from schools.views.history import history_rows
 
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
@@ -122,14 +123,33 @@ def report_save(request, pk):
     form = ReportForm(request.POST, phase=phase, report=report)
     if form.is_valid():
         try:
-            actions.save_draft(acting_user=request.user, report=report, **form.payload())
+            report = actions.save_draft(acting_user=request.user, report=report, **form.payload())
         except ValidationError as error:
             add_errors(form, error)
         else:
-            if request.POST.get("then") == "submit":
+            then = request.POST.get("then")
+            if then == "submit":
                 return report_submit(request, pk)
-            return redirect("report-detail", pk=pk)
+            if then == "attach":
+                # The typed draft is saved first, so an upload (or its refusal) never loses it.
+                return _attach(request, report)
+            return saved(request, "report-detail", pk=pk)
     return render(request, "schools/reports/detail.html", _context(request, report, form=form), status=400)
+
+
+def _attach(request, report):
+    attachment_form = AttachmentForm(request.POST, request.FILES)
+    if attachment_form.is_valid():
+        try:
+            actions.add_attachment(
+                acting_user=request.user, report=report, upload=attachment_form.cleaned_data["file"]
+            )
+        except ValidationError as error:
+            add_errors(attachment_form, error)
+        else:
+            return saved(request, "report-detail", pk=report.pk, message=_("草稿已保存，附件已上传。"))
+    return render(request, "schools/reports/detail.html", _context(request, report, attachment_form=attachment_form),
+                  status=400)  # fmt: skip
 
 
 @requires(permissions.is_admin, _("只有学校管理员（第一责任人）可以提交阶段报告。"))
@@ -140,6 +160,7 @@ def report_submit(request, pk):
     try:
         # Only the report id comes from the request; the time is the server's.
         actions.submit_report(acting_user=request.user, report=report)
+        messages.success(request, _("报告已提交并锁定。"))
     except ValidationError as error:
         report.refresh_from_db()
         form = _bound_form(report)
@@ -177,7 +198,7 @@ def report_attach(request, pk):
         except ValidationError as error:
             add_errors(form, error)
         else:
-            return redirect("report-detail", pk=pk)
+            return saved(request, "report-detail", pk=pk)
     return render(
         request, "schools/reports/detail.html", _context(request, report, attachment_form=form), status=400
     )

@@ -1,14 +1,14 @@
 """The anonymous mailbox: public pages for the tipster, staff pages for triage."""
 
 from django.core.exceptions import ValidationError
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import get_object_or_404, render
 from django.utils.translation import gettext as _
 
 from schools import audit, permissions, throttle
 from schools.actions import tips as actions
 from schools.forms import tips as forms
 from schools.models import Incident, Tip, TipStatus
-from schools.views.common import add_errors, requires
+from schools.views.common import add_errors, requires, saved
 from tenants.access import public_view
 
 
@@ -109,19 +109,19 @@ def tip_detail(request, pk):
                 reply_form = forms.ReplyForm(request.POST)
                 if reply_form.is_valid():
                     actions.reply(acting_user=request.user, tip=tip, **reply_form.cleaned_data)
-                    return redirect("tip-detail", pk=pk)
+                    return saved(request, "tip-detail", pk=pk)
             elif step == "triage":
                 triage_form = forms.TriageForm(request.POST)
                 if triage_form.is_valid():
                     incident = actions.triage_to_incident(
                         acting_user=request.user, tip=tip, **triage_form.cleaned_data
                     )
-                    return redirect("incident-detail", pk=incident.pk)
+                    return saved(request, "incident-detail", pk=incident.pk)
             elif step == "close":
                 close_form = forms.CloseTipForm(request.POST)
                 if close_form.is_valid():
                     actions.close_tip(acting_user=request.user, tip=tip, **close_form.cleaned_data)
-                    return redirect("tip-detail", pk=pk)
+                    return saved(request, "tip-detail", pk=pk)
         except ValidationError as error:
             add_errors({"reply": reply_form, "triage": triage_form, "close": close_form}[step], error)
         status = 400
