@@ -179,7 +179,7 @@ class Visit(models.Model):
     )  # fmt: skip
     score = models.PositiveSmallIntegerField(_("得分"), null=True, blank=True)
     max_score = models.PositiveSmallIntegerField(_("满分"), null=True, blank=True)
-    late_reason = models.TextField(_("逾期填报原因"), blank=True)
+    late_reason = LimitedTextField(_("逾期填报原因"), blank=True)
     # The form's (or the phone's draft's) key: a resend with the same key returns the visit already filed.
     client_key = models.CharField(_("提交标识"), max_length=64, blank=True, editable=False)
     filed_at = models.DateTimeField(_("填报时间"), default=timezone.now, editable=False)
@@ -255,8 +255,8 @@ class VisitAnswer(models.Model):
     )
     choice = models.CharField(_("结论"), max_length=10, choices=YesNo.choices, blank=True)
     number = models.PositiveIntegerField(_("数值"), null=True, blank=True)
-    text = models.TextField(_("说明"), blank=True)
-    evidence_note = models.TextField(_("佐证说明"), blank=True)
+    text = LimitedTextField(_("说明"), blank=True)
+    evidence_note = LimitedTextField(_("佐证说明"), blank=True)
     points = models.PositiveSmallIntegerField(_("得分"), null=True, blank=True)
     failed = models.BooleanField(_("未达标"), default=False)
 
@@ -422,21 +422,21 @@ class NoticeItem(models.Model):
         verbose_name=_("整改通知书"),
     )
     order = models.PositiveSmallIntegerField(_("序号"))
-    text = models.TextField(_("整改事项"))
+    text = LimitedTextField(_("整改事项"))
     answer = models.ForeignKey(
         VisitAnswer, on_delete=models.PROTECT, null=True, blank=True, related_name="notice_items",
         verbose_name=_("对应检查项"),
     )  # fmt: skip
     state = models.CharField(_("状态"), max_length=20, choices=ItemState.choices, default=ItemState.OPEN)
-    measures = models.TextField(_("整改措施"), blank=True)
-    evidence = models.TextField(_("整改佐证"), blank=True)
+    measures = LimitedTextField(_("整改措施"), blank=True)
+    evidence = LimitedTextField(_("整改佐证"), blank=True)
     answered_at = models.DateTimeField(_("答复时间"), null=True, blank=True)
     answered_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+",
         verbose_name=_("答复人"),
     )  # fmt: skip
     recheck_due_on = models.DateField(_("复查期限"), null=True, blank=True)
-    recheck_note = models.TextField(_("复查情况"), blank=True)
+    recheck_note = LimitedTextField(_("复查情况"), blank=True)
     rechecked_at = models.DateTimeField(_("复查时间"), null=True, blank=True)
     rechecked_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+",

@@ -438,13 +438,13 @@ class BreakGlassGrant(models.Model):
         verbose_name=_("批准人"),
     )  # fmt: skip
     decided_at = models.DateTimeField(_("批准时间"), null=True, blank=True)
-    decision_note = models.TextField(_("审批意见"), blank=True)
+    decision_note = LimitedTextField(_("审批意见"), blank=True)
     objected_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+",
         verbose_name=_("异议人"),
     )  # fmt: skip
     objected_at = models.DateTimeField(_("异议时间"), null=True, blank=True)
-    objection_reason = models.TextField(_("学校异议理由"), blank=True)
+    objection_reason = LimitedTextField(_("学校异议理由"), blank=True)
     revoked_at = models.DateTimeField(_("撤销时间"), null=True, blank=True)
     revoked_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+",

@@ -4,6 +4,8 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from tenants.fields import LimitedTextField
+
 
 class AppealChannel(models.TextChoices):
     FORWARDED = "forwarded", _("学校转交")
@@ -35,16 +37,16 @@ class DistrictAppeal(models.Model):
     channel = models.CharField(_("收件渠道"), max_length=20, choices=AppealChannel.choices)
     received_on = models.DateField(_("收件日期"))
     due_on = models.DateField(_("复查期限"))
-    grounds = models.TextField(_("复查请求"), max_length=3000)
+    grounds = LimitedTextField(_("复查请求"), max_length=3000)
     state = models.CharField(
         _("状态"), max_length=20, choices=AppealState.choices, default=AppealState.PENDING
     )
-    decision_reasons = models.TextField(_("复查理由"), max_length=3000, blank=True)
-    delay_reason = models.TextField(_("逾期说明"), max_length=1000, blank=True)
+    decision_reasons = LimitedTextField(_("复查理由"), max_length=3000, blank=True)
+    delay_reason = LimitedTextField(_("逾期说明"), max_length=1000, blank=True)
     decided_on = models.DateField(_("决定日期"), null=True, blank=True)
     decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
                                    related_name="+")  # fmt: skip
-    school_response = models.TextField(_("学校整改情况"), max_length=3000, blank=True)
+    school_response = LimitedTextField(_("学校整改情况"), max_length=3000, blank=True)
     school_responded_at = models.DateTimeField(_("学校答复时间"), null=True, blank=True)
     recorded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+"

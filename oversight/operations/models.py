@@ -1,6 +1,8 @@
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from tenants.fields import LimitedTextField
+
 
 class TaskFailure(models.Model):
     """A Celery task that failed for good (after its retries): shown on the operations page and by
@@ -9,7 +11,7 @@ class TaskFailure(models.Model):
     task_name = models.CharField(_("任务"), max_length=200)
     task_id = models.CharField(_("任务编号"), max_length=64)
     schema_name = models.CharField(_("学校数据架构"), max_length=63, blank=True)
-    error = models.TextField(_("错误"))
+    error = LimitedTextField(_("错误"))
     failed_at = models.DateTimeField(_("失败时间"), auto_now_add=True)
 
     class Meta:

@@ -6,6 +6,8 @@ from django.contrib.postgres.fields import ArrayField
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from tenants.fields import LimitedTextField
+
 
 class ReportKind(models.TextChoices):
     FIRST = "first", _("首报")
@@ -99,13 +101,13 @@ class SeriousCaseReport(models.Model):
     measures = ArrayField(
         models.CharField(max_length=30), default=list, blank=True, verbose_name=_("处置措施")
     )
-    measures_text = models.TextField(_("处置情况补充"), max_length=2000, blank=True)
+    measures_text = LimitedTextField(_("处置情况补充"), max_length=2000, blank=True)
     police_involved = models.BooleanField(_("公安介入"), default=False)
     medical_treatment = models.BooleanField(_("就医治疗"), default=False)
     public_attention = models.CharField(_("舆情"), max_length=10, choices=PublicAttention.choices,
                                         default=PublicAttention.NONE)  # fmt: skip
     attention_channel = models.CharField(_("舆情渠道"), max_length=100, blank=True)
-    account = models.TextField(_("事件经过及处置"), max_length=5000)
+    account = LimitedTextField(_("事件经过及处置"), max_length=5000)
     content_hash = models.CharField(_("内容哈希"), max_length=64, unique=True)
     prev_hash = models.CharField(_("前一报告哈希"), max_length=64)
 
@@ -148,7 +150,7 @@ class ExternalReport(models.Model):
     learned_at = models.DateTimeField(_("获知时间"))
     occurred_on = models.DateField(_("事件发生日期"))
     case_code = models.CharField(_("事件编号（如已知）"), max_length=30, blank=True)
-    note = models.TextField(_("情况说明"), max_length=2000, blank=True)
+    note = LimitedTextField(_("情况说明"), max_length=2000, blank=True)
     report_due_at = models.DateTimeField(_("学校应报时间"))
     recorded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+"
