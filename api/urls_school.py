@@ -1,7 +1,7 @@
 from django.urls import include, path, re_path
 from rest_framework.routers import DefaultRouter
 
-from api import audit, campaigns, care, governance, incidents, records, serious_cases, tips, views
+from api import audit, campaigns, care, governance, incidents, records, serious_cases, summons, tips, views
 from api.schema import DocsView, schema_view
 
 router = DefaultRouter(trailing_slash=True)
@@ -22,6 +22,20 @@ urlpatterns = [
     path("v1/me/", views.MyMembership.as_view(), name="api-me"),
     path("v1/public/tips/", tips.PublicTipSubmit.as_view(), name="api-public-tip-submit"),
     path("v1/public/tips/lookup/", tips.PublicTipLookup.as_view(), name="api-public-tip-lookup"),
+    path("v1/summons/", summons.SchoolSummonsList.as_view(), name="api-school-summons-list"),
+    path("v1/summons/<int:pk>/", summons.SchoolSummons.as_view(), name="api-school-summons"),
+    path(
+        "v1/summons/<int:pk>/notice.docx", summons.SchoolSummonsDocx.as_view(), name="api-school-summons-docx"
+    ),
+    path(
+        "v1/summons/<int:pk>/acknowledge/",
+        summons.SchoolSummonsAcknowledge.as_view(),
+        name="api-school-summons-acknowledge",
+    ),
+    path(
+        "v1/summons/<int:pk>/report/", summons.SchoolSummonsReport.as_view(), name="api-school-summons-report"
+    ),
+    path("v1/circulars/", summons.SchoolCirculars.as_view(), name="api-school-circulars"),
     path("v1/serious-cases/", serious_cases.SchoolSeriousCases.as_view(), name="api-school-serious-cases"),
     path("v1/appeals/", serious_cases.SchoolAppeals.as_view(), name="api-school-appeals"),
     path(

@@ -282,6 +282,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "oversight.rollups.reconcile_rollups",
         "schedule": crontab(minute=7),
     },
+    "expire-disclosures": {
+        "task": "oversight.disclosures.tasks.expire_disclosures",
+        "schedule": crontab(hour=2, minute=15),
+    },
 }
 
 LOGGING = {
