@@ -28,3 +28,18 @@ def chain_list(request):
     )
     return render(request, "oversight/chains.html", {"form": form, "rows": rows,
                                                      "open_count": sum(1 for r in rows if r.open)}, status=status)  # fmt: skip
+
+
+@bureau_view
+def phase_report_links(request, phase, school):
+    """One school's report for one phase: its reminders and the summonses and accountability citing it."""
+    from django.shortcuts import get_object_or_404
+
+    from oversight.models import Phase
+
+    phase = get_object_or_404(Phase.objects.select_related("campaign"), pk=phase)
+    school = get_object_or_404(School.objects.exclude(schema_name="public"), pk=school)
+    links = record_chain.links_of(viewer=request.user, kind="phase_report", pk=phase.pk, school_id=school.pk)
+    return render(
+        request, "oversight/phase_report_links.html", {"phase": phase, "school": school, "links": links}
+    )

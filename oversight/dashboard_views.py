@@ -63,6 +63,12 @@ def district_dashboard(request):
         "query": filters.query(), "rules": dashboard.DistrictSettings.current(),
         "filter_errors": errors, **_filter_choices(),
     }  # fmt: skip
+    if request.user.is_bureau:
+        from oversight import record_chain
+        from oversight.summons import selectors as summons_selectors
+
+        context["follow_through"] = {"open_chains": record_chain.open_chain_count(),
+                                     "overdue_summons": summons_selectors.overdue_count()}  # fmt: skip
     return render(request, "oversight/dashboard.html", context)
 
 

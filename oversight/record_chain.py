@@ -40,8 +40,8 @@ KIND_LABELS = {
 
 
 def _phase_link(phase, school_id) -> Link:
-    return Link("phase_report", phase.pk, f"{phase.campaign.name}·{phase.name}", url=reverse("phase-detail", args=[phase.pk]),
-                school=school_id)  # fmt: skip
+    url = reverse("chain-phase-report", args=[phase.pk, school_id])
+    return Link("phase_report", phase.pk, f"{phase.campaign.name}·{phase.name}", url=url, school=school_id)
 
 
 def _summons_link(s: Summons) -> Link:

@@ -44,6 +44,11 @@ urlpatterns = [
     path("disclosures/", include("oversight.disclosures.urls")),
     path("xinxi/", include(public_disclosures)),
     path("chains/", chain_views.chain_list, name="chain-list"),
+    path(
+        "chains/phases/<int:phase>/schools/<int:school>/",
+        chain_views.phase_report_links,
+        name="chain-phase-report",
+    ),
     path("break-glass/", break_glass_views.grant_list, name="break-glass-list"),
     path("break-glass/new/", break_glass_views.grant_new, name="break-glass-new"),
     path("break-glass/<int:pk>/revoke/", break_glass_views.grant_revoke, name="break-glass-revoke"),

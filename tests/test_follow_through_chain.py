@@ -163,3 +163,46 @@ def test_the_whole_chain_walks_through_the_api_with_every_link_and_audit_row(cli
         assert all(row.school_id == school.pk and row.actor_id for row in rows)
     signers = AuditEvent.objects.filter(action="disclosure.signed_off", object_id=str(disclosure["id"]))
     assert {row.actor.username for row in signers} == {"bureau_admin", other.username}
+
+
+def test_the_pages_show_the_links_both_ways_and_the_dashboards_count_what_is_open(client_for):
+    from oversight.accountability import actions as accountability
+    from oversight.disclosures import actions as disclosures
+    from oversight.summons import actions as summons_actions
+    from tests.oversight_helpers import user
+
+    school = alpha()
+    campaign, phase = missing_report()
+    case = closed_serious_case()
+    summons = summons_actions.issue(acting_user=user("bureau_staff"), school=school, meeting_at=soon(1), place="会议室",
+                                    summoned_posts=["校长"], interviewers="安监科",
+                                    reasons=[{"kind": "phase_missing", "phase": phase.pk}])  # fmt: skip
+    record = accountability.record(acting_user=user("bureau_admin"), school=school, target="institution",
+                                   measure="criticism", facts="瞒报", basis="规定", decided_on=summons.issued_at.date(),
+                                   deciding_body="区教育局", links=[{"kind": "summons", "id": summons.pk},
+                                                                 {"kind": "serious_case", "id": case.pk}])  # fmt: skip
+    disclosure = disclosures.draft(acting_user=user("bureau_staff"), serious_case=case, accountability=record,
+                                   title="处置情况", facts="我区一所小学发生一起欺凌事件。", measures="依规处置。")  # fmt: skip
+    staff = client_for("bureau_staff")
+    phase_page = staff.get(f"/chains/phases/{phase.pk}/schools/{school.pk}/").content.decode()
+    assert summons.number in phase_page and "逾期提醒" in phase_page
+    summons_page = staff.get(f"/summons/{summons.pk}/").content.decode()
+    assert (
+        f"/chains/phases/{phase.pk}/schools/{school.pk}/" in summons_page
+        and f"/accountability/{record.pk}/" in summons_page
+    )
+    case_page = staff.get(f"/serious-cases/{case.pk}/").content.decode()
+    assert f"/accountability/{record.pk}/" in case_page and f"/disclosures/{disclosure.pk}/" in case_page
+    record_page = staff.get(f"/accountability/{record.pk}/").content.decode()
+    assert f"/summons/{summons.pk}/" in record_page and f"/disclosures/{disclosure.pk}/" in record_page
+    disclosure_page = staff.get(f"/disclosures/{disclosure.pk}/").content.decode()
+    assert (
+        f"/serious-cases/{case.pk}/" in disclosure_page and f"/accountability/{record.pk}/" in disclosure_page
+    )
+    chains = staff.get(f"/chains/?school={school.pk}&campaign={campaign.pk}").content.decode()
+    assert summons.number in chains and "未办结" in chains
+    dashboard = staff.get("/dashboard/").content.decode()
+    assert 'id="tile-open-chains">1<' in dashboard
+    with server_clock(summons.ack_due_at + dt.timedelta(hours=1)):
+        assert 'id="tile-overdue-summons">1<' in staff.get("/dashboard/").content.decode()
+        assert "约谈通知逾期未签收" in client_for("alpha_admin", "alpha").get("/").content.decode()
