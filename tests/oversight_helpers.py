@@ -12,7 +12,7 @@ from oversight.serious_cases.models import SeriousCase
 from oversight.tasks import send_phase_reminders
 from schools.actions import incidents, serious_reports
 from schools.models import Incident, IncidentParty
-from tenants.models import DistrictMembership, School, User
+from tenants.models import School, User
 from tests.campaign_helpers import SHANGHAI, seed_campaign, server_clock
 
 T0 = dt.datetime(2026, 5, 11, 9, 0, tzinfo=SHANGHAI)
@@ -60,11 +60,7 @@ def closed_serious_case(school=None) -> SeriousCase:
 
 
 def second_bureau_user() -> User:
-    other, _created = User.objects.get_or_create(
-        username="bureau_staff2", defaults={"full_name": "bureau_staff2"}
-    )
-    DistrictMembership.objects.get_or_create(user=other, role="bureau_staff")
-    return other
+    return User.objects.get(username="bureau_reviewer")
 
 
 def docx_text(content: bytes) -> str:

@@ -35,7 +35,7 @@ def test_the_whole_chain_walks_through_the_api_with_every_link_and_audit_row(cli
     reminder = PhaseReminder.objects.get(phase=phase, school=school)
     case = closed_serious_case()
     staff, admin, other = client_for("bureau_staff"), client_for("bureau_admin"), second_bureau_user()
-    signer2 = client_for("bureau_staff2")
+    signer2 = client_for("bureau_reviewer")
     school_admin = client_for("alpha_admin", "alpha")
 
     meeting_at = soon(24)
@@ -166,14 +166,17 @@ def test_the_whole_chain_walks_through_the_api_with_every_link_and_audit_row(cli
 
 
 def test_the_pages_show_the_links_both_ways_and_the_dashboards_count_what_is_open(client_for):
+    from oversight import record_chain
     from oversight.accountability import actions as accountability
     from oversight.disclosures import actions as disclosures
     from oversight.summons import actions as summons_actions
+    from oversight.summons import selectors as summons_selectors
     from tests.oversight_helpers import user
 
     school = alpha()
     campaign, phase = missing_report()
     case = closed_serious_case()
+    open_before = record_chain.open_chain_count()
     summons = summons_actions.issue(acting_user=user("bureau_staff"), school=school, meeting_at=soon(1), place="会议室",
                                     summoned_posts=["校长"], interviewers="安监科",
                                     reasons=[{"kind": "phase_missing", "phase": phase.pk}])  # fmt: skip
@@ -202,7 +205,11 @@ def test_the_pages_show_the_links_both_ways_and_the_dashboards_count_what_is_ope
     chains = staff.get(f"/chains/?school={school.pk}&campaign={campaign.pk}").content.decode()
     assert summons.number in chains and "未办结" in chains
     dashboard = staff.get("/dashboard/").content.decode()
-    assert 'id="tile-open-chains">1<' in dashboard
+    assert f'id="tile-open-chains">{open_before + 1}<' in dashboard
     with server_clock(summons.ack_due_at + dt.timedelta(hours=1)):
-        assert 'id="tile-overdue-summons">1<' in staff.get("/dashboard/").content.decode()
+        overdue = summons_selectors.overdue_count()
+        assert (
+            overdue >= 1
+            and f'id="tile-overdue-summons">{overdue}<' in staff.get("/dashboard/").content.decode()
+        )
         assert "约谈通知逾期未签收" in client_for("alpha_admin", "alpha").get("/").content.decode()
