@@ -11,11 +11,12 @@ from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from api.permissions import SiteAccess
+from api.permissions import SiteAccess, role_permission
 from oversight import record_chain
 from oversight.models import Campaign
 from oversight.summons import actions, notice_docx, selectors, workflow
 from oversight.summons.models import ReasonKind
+from schools import permissions
 from tenants.access import BUREAU, MEMBERS
 from tenants.models import School
 
@@ -110,6 +111,18 @@ class Members(APIView):
     permission_classes = [IsAuthenticated, SiteAccess]
 
 
+Handler = role_permission(permissions.handles_incidents, "您的岗位不能办理区教育局约谈事项。")
+SchoolAdmin = role_permission(permissions.is_admin, "只有学校管理员可以办理本校的约谈事项。")
+
+
+class Handlers(Members):
+    permission_classes = [IsAuthenticated, SiteAccess, Handler]
+
+
+class Admins(Members):
+    permission_classes = [IsAuthenticated, SiteAccess, SchoolAdmin]
+
+
 class DistrictSummonsList(Bureau):
     @extend_schema(responses={200: dict})
     def get(self, request):
@@ -170,7 +183,7 @@ class DistrictSummonsDocx(Bureau):
         return _docx(selectors.summons_for(viewer=request.user, pk=pk))
 
 
-class SchoolSummonsList(Members):
+class SchoolSummonsList(Handlers):
     @extend_schema(responses={200: dict})
     def get(self, request):
         return Response(
@@ -178,7 +191,7 @@ class SchoolSummonsList(Members):
         )
 
 
-class SchoolSummons(Members):
+class SchoolSummons(Handlers):
     @extend_schema(responses={200: dict})
     def get(self, request, pk):
         return Response(
@@ -186,7 +199,7 @@ class SchoolSummons(Members):
         )
 
 
-class SchoolSummonsDocx(Members):
+class SchoolSummonsDocx(Handlers):
     @extend_schema(
         responses={(200, "application/vnd.openxmlformats-officedocument.wordprocessingml.document"): bytes}
     )
@@ -194,14 +207,14 @@ class SchoolSummonsDocx(Members):
         return _docx(selectors.summons_for(viewer=request.user, pk=pk, school=connection.tenant))
 
 
-class SchoolSummonsAcknowledge(Members):
+class SchoolSummonsAcknowledge(Admins):
     @extend_schema(request=None, responses={200: dict})
     def post(self, request, pk):
         summons = selectors.summons_for(viewer=request.user, pk=pk, school=connection.tenant)
         return Response(summons_data(actions.acknowledge(acting_user=request.user, summons=summons)))
 
 
-class SchoolSummonsReport(Members):
+class SchoolSummonsReport(Admins):
     @extend_schema(request=ReportIn, responses={200: dict})
     def post(self, request, pk):
         summons = selectors.summons_for(viewer=request.user, pk=pk, school=connection.tenant)
