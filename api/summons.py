@@ -5,6 +5,7 @@ school's admins acknowledge and report, and every member reads its summonses and
 from django.db import connection
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext_lazy
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers, status
 from rest_framework.permissions import IsAuthenticated
@@ -111,8 +112,8 @@ class Members(APIView):
     permission_classes = [IsAuthenticated, SiteAccess]
 
 
-Handler = role_permission(permissions.handles_incidents, "您的岗位不能办理区教育局约谈事项。")
-SchoolAdmin = role_permission(permissions.is_admin, "只有学校管理员可以办理本校的约谈事项。")
+Handler = role_permission(permissions.handles_incidents, gettext_lazy("您的岗位不能办理区教育局约谈事项。"))
+SchoolAdmin = role_permission(permissions.is_admin, gettext_lazy("只有学校管理员可以办理本校的约谈事项。"))
 
 
 class Handlers(Members):

@@ -5,6 +5,7 @@ review; what is overdue stands out; 通报 reach every school's site. Bad input 
 import datetime as dt
 
 import pytest
+from django.core.exceptions import ValidationError
 
 from oversight.summons import actions, selectors
 from oversight.summons.models import Circular, Commitment, Summons
@@ -101,7 +102,10 @@ def test_only_the_schools_admin_acknowledges_and_an_overdue_acknowledgement_stan
     _campaign, phase = missing_report()
     summons = issue(phase)
     staff_answer = client_for("alpha_moral", "alpha").post(f"/api/v1/summons/{summons.pk}/acknowledge/")
-    assert staff_answer.status_code == 400 and "学校管理员" in staff_answer.json()["message"]
+    assert staff_answer.status_code == 403 and "学校管理员" in staff_answer.json()["message"]
+    with pytest.raises(ValidationError) as refused:  # the action checks its actor for every door
+        actions.acknowledge(acting_user=user("alpha_moral"), summons=summons)
+    assert "学校管理员" in refused.value.messages[0]
     before = selectors.overdue_count()
     with server_clock(summons.ack_due_at + dt.timedelta(hours=1)):
         assert selectors.overdue_count() == before + 1
