@@ -4,7 +4,7 @@ from drf_spectacular.utils import extend_schema
 from rest_framework import serializers, status
 from rest_framework.response import Response
 
-from api.summons import SCHOOLS, Bureau, _valid
+from api.summons import SCHOOLS, AnyObject, Bureau, _valid
 from oversight import record_chain
 from oversight.accountability import actions, selectors, workflow
 from oversight.accountability.models import BasisKind, ChallengeOutcome, Target
@@ -60,7 +60,7 @@ class DecideIn(serializers.Serializer):
 
 
 class Records(Bureau):
-    @extend_schema(responses={200: dict})
+    @extend_schema(responses={200: AnyObject(many=True)})
     def get(self, request):
         return Response([record_data(r, request.user) for r in selectors.records_for(viewer=request.user)])
 

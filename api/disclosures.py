@@ -7,7 +7,7 @@ from rest_framework import serializers, status
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from api.summons import Bureau, _valid
+from api.summons import AnyObject, Bureau, _valid
 from oversight import record_chain
 from oversight.accountability.models import AccountabilityRecord
 from oversight.disclosures import actions, selectors, workflow
@@ -67,7 +67,7 @@ class WithdrawIn(serializers.Serializer):
 
 
 class Disclosures(Bureau):
-    @extend_schema(responses={200: dict})
+    @extend_schema(responses={200: AnyObject(many=True)})
     def get(self, request):
         return Response([disclosure_data(d) for d in selectors.disclosures_for(viewer=request.user)])
 

@@ -96,6 +96,10 @@ class CircularIn(serializers.Serializer):
     summons = serializers.IntegerField(required=False, allow_null=True, default=None)
 
 
+class AnyObject(serializers.Serializer):
+    """A JSON object in the schema (the list endpoints answer a list of them)."""
+
+
 def _valid(serializer_class, request):
     data = serializer_class(data=request.data)
     data.is_valid(raise_exception=True)
@@ -125,7 +129,7 @@ class Admins(Members):
 
 
 class DistrictSummonsList(Bureau):
-    @extend_schema(responses={200: dict})
+    @extend_schema(responses={200: AnyObject(many=True)})
     def get(self, request):
         rows = selectors.summonses_for(viewer=request.user)
         if request.query_params.get("school"):
@@ -185,7 +189,7 @@ class DistrictSummonsDocx(Bureau):
 
 
 class SchoolSummonsList(Handlers):
-    @extend_schema(responses={200: dict})
+    @extend_schema(responses={200: AnyObject(many=True)})
     def get(self, request):
         return Response(
             [summons_data(s) for s in selectors.summonses_for(viewer=request.user, school=connection.tenant)]
@@ -230,7 +234,7 @@ def circular_data(c) -> dict:
 
 
 class DistrictCirculars(Bureau):
-    @extend_schema(responses={200: dict})
+    @extend_schema(responses={200: AnyObject(many=True)})
     def get(self, request):
         return Response([circular_data(c) for c in selectors.circulars_for(viewer=request.user)])
 
@@ -245,7 +249,7 @@ class DistrictCirculars(Bureau):
 
 
 class SchoolCirculars(Members):
-    @extend_schema(responses={200: dict})
+    @extend_schema(responses={200: AnyObject(many=True)})
     def get(self, request):
         return Response([circular_data(c) for c in selectors.circulars_for(viewer=request.user)])
 

@@ -43,7 +43,7 @@ urlpatterns = [
         "v1/summons/<int:pk>/meeting/", summons.DistrictSummonsMeeting.as_view(), name="api-summons-meeting"
     ),
     path("v1/summons/<int:pk>/review/", summons.DistrictSummonsReview.as_view(), name="api-summons-review"),
-    path("v1/summons/<int:pk>/notice.docx", summons.DistrictSummonsDocx.as_view(), name="api-summons-docx"),
+    path("v1/summons/<int:pk>/notice/", summons.DistrictSummonsDocx.as_view(), name="api-summons-docx"),
     path("v1/circulars/", summons.DistrictCirculars.as_view(), name="api-circulars"),
     path("v1/chains/", summons.Chains.as_view(), name="api-chains"),
     path("v1/links/<slug:kind>/<int:pk>/", summons.RecordLinks.as_view(), name="api-record-links"),

@@ -25,7 +25,7 @@ urlpatterns = [
     path("v1/summons/", summons.SchoolSummonsList.as_view(), name="api-school-summons-list"),
     path("v1/summons/<int:pk>/", summons.SchoolSummons.as_view(), name="api-school-summons"),
     path(
-        "v1/summons/<int:pk>/notice.docx", summons.SchoolSummonsDocx.as_view(), name="api-school-summons-docx"
+        "v1/summons/<int:pk>/notice/", summons.SchoolSummonsDocx.as_view(), name="api-school-summons-docx"
     ),
     path(
         "v1/summons/<int:pk>/acknowledge/",

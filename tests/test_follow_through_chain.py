@@ -48,7 +48,7 @@ def test_the_whole_chain_walks_through_the_api_with_every_link_and_audit_row(cli
     assert summons["reasons"][0]["label"] == "阶段报告未报" and "逾期" in summons["reasons"][0]["figure"]
     assert summons["number"].startswith("约谈〔")
 
-    docx = school_admin.get(f"/api/v1/summons/{summons['id']}/notice.docx")
+    docx = school_admin.get(f"/api/v1/summons/{summons['id']}/notice/")
     assert docx.status_code == 200
     text = docx_text(docx.content)
     for expected in (
