@@ -24,9 +24,7 @@ urlpatterns = [
     path("v1/public/tips/lookup/", tips.PublicTipLookup.as_view(), name="api-public-tip-lookup"),
     path("v1/summons/", summons.SchoolSummonsList.as_view(), name="api-school-summons-list"),
     path("v1/summons/<int:pk>/", summons.SchoolSummons.as_view(), name="api-school-summons"),
-    path(
-        "v1/summons/<int:pk>/notice/", summons.SchoolSummonsDocx.as_view(), name="api-school-summons-docx"
-    ),
+    path("v1/summons/<int:pk>/notice/", summons.SchoolSummonsDocx.as_view(), name="api-school-summons-docx"),
     path(
         "v1/summons/<int:pk>/acknowledge/",
         summons.SchoolSummonsAcknowledge.as_view(),
