@@ -106,6 +106,10 @@ def _valid(serializer_class, request):
     return data.validated_data
 
 
+class SchoolFilter(serializers.Serializer):
+    school = serializers.PrimaryKeyRelatedField(queryset=SCHOOLS, required=False)
+
+
 class Bureau(APIView):
     site_access = BUREAU
     permission_classes = [IsAuthenticated, SiteAccess]
@@ -129,11 +133,11 @@ class Admins(Members):
 
 
 class DistrictSummonsList(Bureau):
-    @extend_schema(responses={200: AnyObject(many=True)})
+    @extend_schema(parameters=[SchoolFilter], responses={200: AnyObject(many=True)})
     def get(self, request):
-        rows = selectors.summonses_for(viewer=request.user)
-        if request.query_params.get("school"):
-            rows = rows.filter(school_id=request.query_params["school"])
+        query = SchoolFilter(data=request.query_params)
+        query.is_valid(raise_exception=True)
+        rows = selectors.summonses_for(viewer=request.user, school=query.validated_data.get("school"))
         return Response([summons_data(s) for s in rows])
 
     @extend_schema(request=SummonsIn, responses={201: dict})

@@ -12,7 +12,7 @@ from django.utils.http import content_disposition_header
 from oversight import actions, forms
 from oversight.exports import XLSX, campaign_xlsx
 from oversight.models import Campaign, Phase, PhaseSubmission, SubmissionStatus
-from oversight.progress import STATE_LABELS, STATE_SCORES, campaign_progress
+from oversight.progress import LATE, MISSING, STATE_LABELS, STATE_SCORES, campaign_progress
 from oversight.reporting import FIGURES
 from schools.views.common import add_errors
 from tenants.access import bureau_view
@@ -125,6 +125,7 @@ def phase_detail(request, pk, bound=None):
         "exemptions": phase.exemptions.select_related("school", "granted_by"),
         "extension_form": forms.ExtensionForm(), "exemption_form": forms.ExemptionForm(),
         "figure_labels": [FIGURES[k] for k in phase.figure_keys()],
+        "follow_up_states": (MISSING, LATE),  # a missing or late report may start a follow-through chain
     }  # fmt: skip
     if bound:
         context[bound[0]] = bound[1]

@@ -187,6 +187,10 @@ def test_the_pages_show_the_links_both_ways_and_the_dashboards_count_what_is_ope
     disclosure = disclosures.draft(acting_user=user("bureau_staff"), serious_case=case, accountability=record,
                                    title="处置情况", facts="我区一所小学发生一起欺凌事件。", measures="依规处置。")  # fmt: skip
     staff = client_for("bureau_staff")
+    assert (
+        f"/chains/phases/{phase.pk}/schools/{school.pk}/"
+        in staff.get(f"/phases/{phase.pk}/").content.decode()
+    )
     phase_page = staff.get(f"/chains/phases/{phase.pk}/schools/{school.pk}/").content.decode()
     assert summons.number in phase_page and "逾期提醒" in phase_page
     summons_page = staff.get(f"/summons/{summons.pk}/").content.decode()
