@@ -4,7 +4,7 @@ records, writes, audits in the same transaction and tells the school after the c
 import datetime as dt
 
 from django.core.exceptions import ValidationError
-from django.db import connection, transaction
+from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -370,5 +370,4 @@ def circulate(*, acting_user, title: str, body: str, summons: Summons | None = N
     for school in schools:
         if school.is_active:
             tell_school_admins(school, _("区教育局通报：%(title)s") % {"title": title}, link="/circulars/")
-    connection.set_schema_to_public()
     return circular
