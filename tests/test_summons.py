@@ -197,12 +197,12 @@ def test_a_circular_reaches_every_schools_site_and_a_pupils_name_is_refused(clie
     assert Circular.objects.count() == before
     page = staff.post("/circulars/", {"title": "", "body": "内容"})
     assert page.status_code == 400 and "请填写通报标题" in page.content.decode()
-    assert (
-        staff.post(
-            "/circulars/", {"title": "关于阶段报告逾期情况的通报", "body": "部分学校阶段报告逾期未报。"}
-        ).status_code
-        == 302
-    )
+    _campaign, phase = missing_report()
+    summons = issue(phase)
+    assert summons.number in staff.get("/circulars/").content.decode()
+    answer = staff.post("/circulars/", {"title": "关于阶段报告逾期情况的通报", "body": "部分学校阶段报告逾期未报。",
+                                        "summons": summons.pk})  # fmt: skip
+    assert answer.status_code == 302 and Circular.objects.latest("id").summons == summons
     for slug in ("alpha", "beta"):
         assert (
             "关于阶段报告逾期情况的通报"

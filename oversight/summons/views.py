@@ -117,7 +117,9 @@ def summons_review(request, pk):
 
 def _circulars(request, form, status=200):
     rows = selectors.circulars_for(viewer=request.user)
-    return render(request, "oversight/summons/circulars.html", {"rows": rows, "form": form}, status=status)
+    summonses = selectors.summonses_for(viewer=request.user).order_by("-year", "-sequence")
+    return render(request, "oversight/summons/circulars.html", {"rows": rows, "form": form, "summonses": summonses},
+                  status=status)  # fmt: skip
 
 
 @bureau_view
@@ -126,8 +128,8 @@ def circular_list(request):
         return _circulars(request, CircularForm())
     form = CircularForm(request.POST)
     if form.is_valid():
-        summons_id = request.POST.get("summons")
-        summons = selectors.summons_for(viewer=request.user, pk=summons_id) if summons_id else None
+        summons_id = request.POST.get("summons", "")
+        summons = selectors.summons_for(viewer=request.user, pk=summons_id) if summons_id.isdigit() else None
         try:
             actions.circulate(acting_user=request.user, summons=summons, **form.cleaned_data)
         except ValidationError as error:
