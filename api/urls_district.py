@@ -1,7 +1,19 @@
 from django.urls import include, path, re_path
 from rest_framework.routers import DefaultRouter
 
-from api import audit, break_glass, campaigns, dashboard, district_settings, inspections, serious_cases, views
+from api import (
+    accountability,
+    audit,
+    break_glass,
+    campaigns,
+    dashboard,
+    disclosures,
+    district_settings,
+    inspections,
+    serious_cases,
+    summons,
+    views,
+)
 from api.schema import DocsView, schema_view
 
 router = DefaultRouter(trailing_slash=True)
@@ -49,6 +61,44 @@ urlpatterns = [
     path("v1/appeals/", serious_cases.DistrictAppeals.as_view(), name="api-appeals"),
     path(
         "v1/appeals/<int:pk>/decide/", serious_cases.DistrictAppealDecide.as_view(), name="api-appeal-decide"
+    ),
+    path("v1/summons/", summons.DistrictSummonsList.as_view(), name="api-summons-list"),
+    path("v1/summons/<int:pk>/", summons.DistrictSummons.as_view(), name="api-summons"),
+    path(
+        "v1/summons/<int:pk>/meeting/", summons.DistrictSummonsMeeting.as_view(), name="api-summons-meeting"
+    ),
+    path("v1/summons/<int:pk>/review/", summons.DistrictSummonsReview.as_view(), name="api-summons-review"),
+    path("v1/summons/<int:pk>/notice/", summons.DistrictSummonsDocx.as_view(), name="api-summons-docx"),
+    path("v1/circulars/", summons.DistrictCirculars.as_view(), name="api-circulars"),
+    path("v1/chains/", summons.Chains.as_view(), name="api-chains"),
+    path("v1/links/<slug:kind>/<int:pk>/", summons.RecordLinks.as_view(), name="api-record-links"),
+    path("v1/accountability/", accountability.Records.as_view(), name="api-accountability-list"),
+    path("v1/accountability/<int:pk>/", accountability.Record.as_view(), name="api-accountability"),
+    path(
+        "v1/accountability/<int:pk>/statement/",
+        accountability.Statement.as_view(),
+        name="api-accountability-statement",
+    ),
+    path(
+        "v1/accountability/<int:pk>/challenge/",
+        accountability.Challenge.as_view(),
+        name="api-accountability-challenge",
+    ),
+    path(
+        "v1/accountability/<int:pk>/challenge/decide/",
+        accountability.ChallengeDecide.as_view(),
+        name="api-accountability-challenge-decide",
+    ),
+    path("v1/disclosures/", disclosures.Disclosures.as_view(), name="api-disclosures"),
+    path("v1/disclosures/<int:pk>/", disclosures.Disclosure.as_view(), name="api-disclosure"),
+    path("v1/disclosures/<int:pk>/sign-off/", disclosures.SignOff.as_view(), name="api-disclosure-sign-off"),
+    path("v1/disclosures/<int:pk>/publish/", disclosures.Publish.as_view(), name="api-disclosure-publish"),
+    path("v1/disclosures/<int:pk>/withdraw/", disclosures.Withdraw.as_view(), name="api-disclosure-withdraw"),
+    path("v1/public/disclosures/", disclosures.PublicDisclosures.as_view(), name="api-public-disclosures"),
+    path(
+        "v1/public/disclosures/<int:pk>/",
+        disclosures.PublicDisclosure.as_view(),
+        name="api-public-disclosure",
     ),
     path("v1/", include(router.urls)),
     path("schema/", schema_view("district_portal.urls_district"), name="api-schema"),

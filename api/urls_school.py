@@ -11,6 +11,7 @@ from api import (
     inspections,
     records,
     serious_cases,
+    summons,
     tips,
     views,
 )
@@ -45,6 +46,18 @@ urlpatterns = [
         break_glass.SchoolGrantObject.as_view(),
         name="api-school-break-glass-object",
     ),
+    path("v1/summons/", summons.SchoolSummonsList.as_view(), name="api-school-summons-list"),
+    path("v1/summons/<int:pk>/", summons.SchoolSummons.as_view(), name="api-school-summons"),
+    path("v1/summons/<int:pk>/notice/", summons.SchoolSummonsDocx.as_view(), name="api-school-summons-docx"),
+    path(
+        "v1/summons/<int:pk>/acknowledge/",
+        summons.SchoolSummonsAcknowledge.as_view(),
+        name="api-school-summons-acknowledge",
+    ),
+    path(
+        "v1/summons/<int:pk>/report/", summons.SchoolSummonsReport.as_view(), name="api-school-summons-report"
+    ),
+    path("v1/circulars/", summons.SchoolCirculars.as_view(), name="api-school-circulars"),
     path("v1/serious-cases/", serious_cases.SchoolSeriousCases.as_view(), name="api-school-serious-cases"),
     path("v1/appeals/", serious_cases.SchoolAppeals.as_view(), name="api-school-appeals"),
     path(

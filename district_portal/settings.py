@@ -334,6 +334,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "oversight.operations.nightly_backup",
         "schedule": crontab(hour=env.get_int("BACKUP_HOUR", 2), minute=30),
     },
+    "expire-disclosures": {
+        "task": "oversight.disclosures.tasks.expire_disclosures",
+        "schedule": crontab(hour=2, minute=15),
+    },
 }
 # E-mail that fails (SMTP down, refused) is retried with exponential back-off, then shown as failed.
 EMAIL_MAX_RETRIES = env.get_int("EMAIL_MAX_RETRIES", 6)

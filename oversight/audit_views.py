@@ -67,10 +67,30 @@ DISTRICT_ACTIONS = {
     "inspector_profile.saved": gettext_lazy("修改责任督学信息"),
     "checklist.revised": gettext_lazy("修订督导检查表"),
     "settings.inspection_rules_changed": gettext_lazy("修改督导频次设置"),
+    "summons.issued": gettext_lazy("发出约谈通知"),
+    "summons.acknowledged": gettext_lazy("学校签收约谈通知"),
+    "summons.meeting_recorded": gettext_lazy("登记约谈记录"),
+    "summons.report_submitted": gettext_lazy("学校提交整改报告"),
+    "summons.closed": gettext_lazy("约谈核查办结"),
+    "summons.returned": gettext_lazy("退回约谈整改报告"),
+    "circular.issued": gettext_lazy("发布通报"),
+    "accountability.recorded": gettext_lazy("登记问责"),
+    "accountability.statement_recorded": gettext_lazy("登记陈述申辩"),
+    "accountability.challenged": gettext_lazy("登记问责复核申请"),
+    "accountability.challenge_decided": gettext_lazy("作出问责复核决定"),
+    "settings.evaluation_scores_changed": gettext_lazy("修改年度评价分值"),
+    "disclosure.drafted": gettext_lazy("起草信息公开"),
+    "disclosure.revised": gettext_lazy("修改信息公开"),
+    "disclosure.signed_off": gettext_lazy("信息公开审核签字"),
+    "disclosure.published": gettext_lazy("发布信息公开"),
+    "disclosure.withdrawn": gettext_lazy("撤回信息公开"),
+    "disclosure.expired": gettext_lazy("信息公开到期自动撤回"),
 }
 DISTRICT_PAGES = {
     "oversight.campaign": "campaign-detail", "oversight.phase": "phase-detail",
     "oversight.phasesubmission": "submission-detail", "inspections.visit": "visit-detail",
+    "oversight.summons": "summons-detail", "oversight.accountabilityrecord": "accountability-detail",
+    "oversight.disclosure": "disclosure-detail",
 }  # fmt: skip
 
 

@@ -14,7 +14,7 @@ from inspections.selectors import schools_visible_to
 from oversight import actions, forms, progress_rollup
 from oversight.exports import XLSX, campaign_xlsx
 from oversight.models import Campaign, Phase, PhaseSubmission, SubmissionStatus
-from oversight.progress import STATE_LABELS, STATE_SCORES
+from oversight.progress import LATE, MISSING, STATE_LABELS, STATE_SCORES
 from oversight.reporting import FIGURES
 from oversight.selectors import visible_progress, visible_submissions
 from schools.views.common import add_errors
@@ -136,6 +136,7 @@ def phase_detail(request, pk, bound=None):
         "extension_form": forms.ExtensionForm(), "exemption_form": forms.ExemptionForm(),
         "correct_form": forms.PhaseCorrectForm.for_phase(phase),
         "figure_labels": [FIGURES[k] for k in phase.figure_keys()],
+        "follow_up_states": (MISSING, LATE),  # a missing or late report may start a follow-through chain
     }  # fmt: skip
     if bound:
         context[bound[0]] = bound[1]

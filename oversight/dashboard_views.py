@@ -87,6 +87,12 @@ def district_dashboard(request):
         "filter_errors": errors, **_filter_choices(),
         "serious_flags": serious_flags, "appeals_overdue": appeal_selectors.overdue_count() if request.user.is_bureau else None,
     }  # fmt: skip
+    if request.user.is_bureau:
+        from oversight import record_chain
+        from oversight.summons import selectors as summons_selectors
+
+        context["follow_through"] = {"open_chains": record_chain.open_chain_count(),
+                                     "overdue_summons": summons_selectors.overdue_count()}  # fmt: skip
     return render(request, "oversight/dashboard.html", context)
 
 

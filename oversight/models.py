@@ -337,6 +337,26 @@ class DistrictSettings(models.Model):
     )
     supervision_hotline = models.CharField(_("教育督导举报电话"), max_length=50, blank=True)
     accountability_challenge_days = models.PositiveSmallIntegerField(_("问责复核期限（天）"), default=30)
+    summons_ack_days = models.PositiveSmallIntegerField(_("约谈通知签收期限（天）"), default=2)
+    summons_report_days = models.PositiveSmallIntegerField(_("约谈后整改报告期限（天）"), default=30)
+    accountability_repeat_days = models.PositiveSmallIntegerField(_("重复问责提示时段（天）"), default=365)
+    disclosure_expiry_years = models.PositiveSmallIntegerField(_("信息公开保留期限（年）"), default=5)
+    disclosure_facts_max = models.PositiveSmallIntegerField(_("信息公开事实部分字数上限"), default=600)
+    # The anti-bullying part of each school's annual evaluation (纳入学校教育质量评价): points off a base.
+    eval_base_score = models.PositiveSmallIntegerField(
+        _("年度评价基础分"), default=100, validators=[MaxValueValidator(1000)]
+    )
+    eval_report_points = models.PositiveSmallIntegerField(_("每份迟报或未报阶段报告扣分"), default=2,
+                                                          validators=[MaxValueValidator(100)])  # fmt: skip
+    eval_serious_points = models.PositiveSmallIntegerField(_("每起迟报、漏报或瞒报的严重欺凌事件扣分"), default=5,
+                                                           validators=[MaxValueValidator(100)])  # fmt: skip
+    eval_notice_points = models.PositiveSmallIntegerField(_("每份未销号整改通知书扣分"), default=2,
+                                                          validators=[MaxValueValidator(100)])  # fmt: skip
+    eval_summons_points = models.PositiveSmallIntegerField(
+        _("每次约谈扣分"), default=5, validators=[MaxValueValidator(100)]
+    )
+    eval_accountability_points = models.PositiveSmallIntegerField(_("每项问责扣分"), default=10,
+                                                                  validators=[MaxValueValidator(100)])  # fmt: skip
     class_meetings_per_semester = models.PositiveSmallIntegerField(_("每班每学期主题班会（次）"), default=2)
     surveys_per_semester = models.PositiveSmallIntegerField(_("每学期全校问卷调查（次）"), default=1)
     report_reminder_days = models.PositiveSmallIntegerField(_("阶段报告截止前提醒（天）"), default=3)
@@ -520,7 +540,9 @@ class BreakGlassAccess(models.Model):
 
 # The roll-up tables (read by the district dashboard) live in their own module.
 # The district's sub-packages keep app label `oversight`; imported here so migrations see them.
+from oversight.accountability.models import AccountabilityBasis, AccountabilityRecord  # noqa: E402, F401
 from oversight.appeals.models import DistrictAppeal  # noqa: E402, F401
+from oversight.disclosures.models import Disclosure, DisclosureSignoff, DisclosureVersion  # noqa: E402, F401
 from oversight.models_rollups import (  # noqa: E402, F401
     ActivityRollup,
     DistrictIncidentCube,
@@ -537,3 +559,4 @@ from oversight.models_rollups import (  # noqa: E402, F401
 from oversight.onboarding.models import OnboardingJob  # noqa: E402, F401
 from oversight.operations.models import TaskFailure  # noqa: E402, F401
 from oversight.serious_cases.models import ExternalReport, SeriousCase, SeriousCaseReport  # noqa: E402, F401
+from oversight.summons.models import Circular, Commitment, Summons, SummonsReason  # noqa: E402, F401

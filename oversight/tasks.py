@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from oversight.actions import _notify_school_admins
+from oversight.disclosures.tasks import expire_disclosures  # noqa: F401  (the worker finds it here)
 from oversight.models import Campaign, DistrictSettings, PhaseReminder, PhaseSubmission, ReminderKind
 from oversight.operations.tasks import heartbeat, nightly_backup  # noqa: F401  (the worker finds them here)
 from oversight.progress import MISSING, PENDING, campaign_progress

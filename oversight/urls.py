@@ -4,11 +4,15 @@ from oversight import (
     audit_views,
     break_glass_views,
     campaign_views,
+    chain_views,
     dashboard_views,
+    evaluation,
     flag_rules_views,
     settings_views,
     views,
 )
+from oversight.disclosures.urls import public_urlpatterns as public_disclosures
+from oversight.summons import views as summons_views
 
 urlpatterns = [
     path("", views.district_home, name="home"),
@@ -36,6 +40,19 @@ urlpatterns = [
     path("audit/export.xlsx", audit_views.audit_export, name="audit-export"),
     path("serious-cases/", include("oversight.serious_cases.urls")),
     path("appeals/", include("oversight.appeals.urls")),
+    path("summons/", include("oversight.summons.urls")),
+    path("circulars/", summons_views.circular_list, name="circular-list"),
+    path("accountability/", include("oversight.accountability.urls")),
+    path("evaluation/", evaluation.evaluation_sheet, name="evaluation-sheet"),
+    path("evaluation/export.xlsx", evaluation.evaluation_export, name="evaluation-export"),
+    path("disclosures/", include("oversight.disclosures.urls")),
+    path("xinxi/", include(public_disclosures)),
+    path("chains/", chain_views.chain_list, name="chain-list"),
+    path(
+        "chains/phases/<int:phase>/schools/<int:school>/",
+        chain_views.phase_report_links,
+        name="chain-phase-report",
+    ),
     path("break-glass/", break_glass_views.grant_list, name="break-glass-list"),
     path("break-glass/new/", break_glass_views.grant_new, name="break-glass-new"),
     path("break-glass/<int:pk>/revoke/", break_glass_views.grant_revoke, name="break-glass-revoke"),

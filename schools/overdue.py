@@ -102,6 +102,7 @@ def overdue_items(membership, today: date | None = None, now: datetime | None = 
         items.append(
             OverdueItem(_("重点关注学生待研判"), _("%(n)s 名学生") % {"n": care_due}, today, "/care/")
         )
+    items.extend(_summons_items(membership, today, now))
     return sorted(
         items,
         key=lambda item: (
@@ -110,3 +111,25 @@ def overdue_items(membership, today: date | None = None, now: datetime | None = 
             else timezone.localtime(item.due).date()
         ),
     )
+
+
+def _summons_items(membership, today, now) -> list[OverdueItem]:
+    """The district's summonses this school has let pass: the acknowledgement, the rectification
+    report, commitments (read from the public schema, where the summonses live)."""
+    from django.db import connection
+
+    from oversight.summons.models import Commitment, Summons, SummonsState
+
+    if membership is None or not permissions.handles_incidents(membership):
+        return []
+    rows = Summons.objects.filter(school=connection.tenant)
+    items = [OverdueItem(_("约谈通知逾期未签收"), s.number, s.ack_due_at, f"/summons/{s.pk}/")
+             for s in rows.filter(state=SummonsState.ISSUED, ack_due_at__lt=now)[:LIMIT]]  # fmt: skip
+    items += [OverdueItem(_("约谈整改报告逾期未交"), s.number, s.report_due_on, f"/summons/{s.pk}/")
+              for s in rows.filter(state__in=(SummonsState.MET, SummonsState.RETURNED), report_due_on__lt=today)[:LIMIT]]  # fmt: skip
+    promised = Commitment.objects.filter(summons__in=rows, done_on__isnull=True, due_on__lt=today).exclude(
+        summons__state=SummonsState.CLOSED).select_related("summons")[:LIMIT]  # fmt: skip
+    items += [
+        OverdueItem(_("约谈承诺逾期未完成"), c.text, c.due_on, f"/summons/{c.summons_id}/") for c in promised
+    ]
+    return items

@@ -1,4 +1,4 @@
-from django.urls import path
+from django.urls import include, path
 
 from schools.views import (
     activities,
@@ -22,6 +22,7 @@ urlpatterns = [
     path("tips/", tips.tip_list, name="tip-list"),
     path("tips/<int:pk>/", tips.tip_detail, name="tip-detail"),
     path("incidents/", incidents.incident_list, name="incident-list"),
+    path("", include("oversight.summons.school_urls")),
     path("appeals/", district_appeals.appeal_list, name="district-appeal-list"),
     path("appeals/<int:pk>/respond/", district_appeals.appeal_respond, name="district-appeal-respond"),
     path("incidents/new/", incidents.incident_new, name="incident-new"),

@@ -21,6 +21,7 @@ SCHOOLS = {
 USERS = {
     "bureau_admin": ("bureau_admin", None, None, None, ""),
     "bureau_staff": ("bureau_staff", None, None, None, ""),
+    "bureau_reviewer": ("bureau_staff", None, None, None, ""),  # a second signer for disclosures
     "inspector_alpha": ("inspector", None, None, None, ""),
     "inspector_beta": ("inspector", None, None, None, ""),
     "alpha_admin": (None, "alpha", "admin", "safety", ""),

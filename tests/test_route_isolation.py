@@ -92,6 +92,12 @@ SCHOOL_RULES = {
     "school-notice-answer": HANDLERS, "api-school-notice-list": MEMBERS, "api-school-notice-detail": MEMBERS,
     "api-school-notice-item-detail": MEMBERS, "api-school-notice-item-answer": HANDLERS,
     "inspector-sign": EVERYONE, "inspector-sign-print": EVERYONE, "inspector-sign-photo": EVERYONE,
+    # the district's summonses: read by the incident handlers, signed for and answered by the admin
+    **{name: HANDLERS for name in ["school-summons-list", "school-summons-detail", "school-summons-docx",
+                                   "api-school-summons-list", "api-school-summons", "api-school-summons-docx"]},
+    **{name: {"alpha_admin"} for name in ["school-summons-acknowledge", "school-summons-report",
+                                          "api-school-summons-acknowledge", "api-school-summons-report"]},
+    "school-circular-list": MEMBERS, "api-school-circulars": MEMBERS,
 }  # fmt: skip
 DISTRICT_RULES = {
     **{name: {"bureau_staff", "bureau_admin"} for name in ["audit-log", "audit-export", "break-glass-list",
@@ -135,6 +141,21 @@ DISTRICT_RULES = {
                                                            "api-assignment-list", "api-assignment-detail",
                                                            "api-assignment-end", "inspection-rules",
                                                            "api-inspection-rules"]},
+    # summons, circulars, accountability, disclosures, chains, evaluation: bureau staff only
+    **{name: {"bureau_staff", "bureau_admin"} for name in [
+        "summons-list", "summons-new", "summons-detail", "summons-docx", "summons-meeting", "summons-review",
+        "circular-list", "accountability-list", "accountability-new", "accountability-detail",
+        "accountability-statement", "accountability-challenge", "accountability-decide", "evaluation-sheet",
+        "evaluation-export", "disclosure-list", "disclosure-new", "disclosure-detail", "disclosure-revise",
+        "disclosure-sign", "disclosure-publish", "disclosure-withdraw", "chain-list", "chain-phase-report",
+        "api-summons-list", "api-summons", "api-summons-meeting", "api-summons-review", "api-summons-docx",
+        "api-circulars", "api-chains", "api-record-links", "api-accountability-list", "api-accountability",
+        "api-accountability-statement", "api-accountability-challenge", "api-accountability-challenge-decide",
+        "api-disclosures", "api-disclosure", "api-disclosure-sign-off", "api-disclosure-publish",
+        "api-disclosure-withdraw"]},
+    # published disclosures: the public
+    **{name: EVERYONE for name in ["public-disclosures", "public-disclosure", "public-disclosure-feed",
+                                   "api-public-disclosures", "api-public-disclosure"]},
 }  # fmt: skip
 ADMIN_RULE = {"bureau_admin"}
 # Posting to these would log the visitor out or switch their language for the rest of the run.
@@ -244,6 +265,24 @@ def samples():
     ids["grant"] = BreakGlassGrant.objects.create(
         grantee=User.objects.get(username="bureau_staff"), school=alpha, incident_id=incident.pk, incident_code="ISO-001",
         reason="x" * 10, state="delayed", starts_at=now + dt.timedelta(hours=4), expires_at=now + dt.timedelta(hours=8)).pk  # fmt: skip
+    from oversight.accountability.models import AccountabilityRecord
+    from oversight.disclosures.models import Disclosure
+    from oversight.serious_cases.models import SeriousCase
+    from oversight.summons.models import Summons
+
+    bureau = User.objects.get(username="bureau_staff")
+    summons = Summons.objects.create(school=alpha, year=2099, sequence=1, meeting_at=timezone.now(), place="x",
+                                     summoned_posts=["校长"], interviewers="x", ack_due_at=timezone.now(),
+                                     issued_by=bureau)  # fmt: skip
+    record = AccountabilityRecord.objects.create(school=alpha, target="institution", measure="criticism", facts="x",
+                                                 basis="x", decided_on=today, deciding_body="x", challenge_due_on=today,
+                                                 recorded_by=bureau)  # fmt: skip
+    case = SeriousCase.objects.create(school=alpha, incident_id=incident.pk, case_code="ISO-001", occurred_on=today,
+                                      first_known_at=timezone.now(), due_from=timezone.now(),
+                                      report_due_at=timezone.now(), closed_on=today, facts_hash="x")  # fmt: skip
+    disclosure = Disclosure.objects.create(serious_case=case, title="x", occurred_on=today, facts="x", measures="x",
+                                           drafted_by=bureau, state="published", publish_at=timezone.now())  # fmt: skip
+    ids.update(summons=summons.pk, accountability=record.pk, disclosure=disclosure.pk, school=alpha.pk)
     return ids
 
 
@@ -307,11 +346,22 @@ def kwargs_for(name, ids):
         return {"pk": ids["activity"], "evidence_pk": ids["evidence"]}
     if name == "governance-document-file":
         return {"pk": ids["document"]}
+    if name == "chain-phase-report":
+        return {"phase": ids["phase"], "school": ids["school"]}
+    if name == "api-record-links":
+        return {"kind": "summons", "pk": ids["summons"]}
+    if name.startswith(("school-summons-", "api-school-summons")):
+        return (
+            {"pk": ids["summons"]} if name not in ("school-summons-list", "api-school-summons-list") else {}
+        )
+    if name in ("public-disclosure", "api-public-disclosure"):
+        return {"pk": ids["disclosure"]}
     family = name.removeprefix("api-").split("-")[0]
     key = {"incident": "incident", "tip": "tip", "hazard": "hazard", "activity": "activity", "care": "care",
            "governance": "member" if "member" in name else "document" if "document" in name else "duty",
            "campaign": "campaign", "phase": "phase", "submission": "submission", "report": "report",
            "visit": "visit", "notice": "notice", "plan": "plan", "assignment": "assignment",
+           "disclosure": "disclosure",
            }.get(family)  # fmt: skip
     return {"pk": ids[key]} if key else {}
 
