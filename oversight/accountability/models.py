@@ -5,6 +5,8 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from tenants.fields import LimitedTextField
+
 
 class Target(models.TextChoices):
     INSTITUTION = "institution", _("单位")
@@ -63,22 +65,22 @@ class AccountabilityRecord(models.Model):
     person_name = models.CharField(_("姓名"), max_length=50, blank=True)
     person_post = models.CharField(_("职务"), max_length=50, blank=True)
     measure = models.CharField(_("问责方式"), max_length=30)
-    facts = models.TextField(_("问责事实"), max_length=5000)
-    basis = models.TextField(_("问责依据"), max_length=2000)
+    facts = LimitedTextField(_("问责事实"), max_length=5000)
+    basis = LimitedTextField(_("问责依据"), max_length=2000)
     decided_on = models.DateField(_("决定日期"))
     deciding_body = models.CharField(_("决定机关"), max_length=200)
     state = models.CharField(_("状态"), max_length=20, choices=AccountabilityState.choices,
                              default=AccountabilityState.DECIDED)  # fmt: skip
-    statement = models.TextField(_("陈述申辩"), max_length=5000, blank=True)
+    statement = LimitedTextField(_("陈述申辩"), max_length=5000, blank=True)
     statement_at = models.DateTimeField(_("陈述申辩登记时间"), null=True, blank=True)
     challenge_due_on = models.DateField(_("复核申请期限"))
     challenge_filed_on = models.DateField(_("复核申请日期"), null=True, blank=True)
-    challenge_grounds = models.TextField(_("复核理由"), max_length=5000, blank=True)
-    challenge_late_reason = models.TextField(_("逾期申请复核的理由"), max_length=2000, blank=True)
+    challenge_grounds = LimitedTextField(_("复核理由"), max_length=5000, blank=True)
+    challenge_late_reason = LimitedTextField(_("逾期申请复核的理由"), max_length=2000, blank=True)
     challenge_outcome = models.CharField(
         _("复核结果"), max_length=20, choices=ChallengeOutcome.choices, blank=True
     )
-    challenge_reasons = models.TextField(_("复核决定理由"), max_length=3000, blank=True)
+    challenge_reasons = LimitedTextField(_("复核决定理由"), max_length=3000, blank=True)
     challenge_decided_on = models.DateField(_("复核决定日期"), null=True, blank=True)
     recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     recorded_at = models.DateTimeField(auto_now_add=True)

@@ -4,6 +4,8 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from tenants.fields import LimitedTextField
+
 
 class DisclosureState(models.TextChoices):
     DRAFT = "draft", _("草稿")
@@ -31,9 +33,9 @@ class Disclosure(models.Model):
     title = models.CharField(_("标题"), max_length=200)
     occurred_on = models.DateField(_("事件日期"))
     name_school = models.BooleanField(_("公开学校名称"), default=False)
-    facts = models.TextField(_("事件概况（已去标识）"))
-    measures = models.TextField(_("处置措施"), max_length=3000)
-    outcome = models.TextField(_("问责情况"), max_length=2000, blank=True)
+    facts = LimitedTextField(_("事件概况（已去标识）"))
+    measures = LimitedTextField(_("处置措施"), max_length=3000)
+    outcome = LimitedTextField(_("问责情况"), max_length=2000, blank=True)
     version = models.PositiveIntegerField(_("版本"), default=1)
     drafted_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+",
                                    verbose_name=_("起草人"))  # fmt: skip
@@ -43,7 +45,7 @@ class Disclosure(models.Model):
                                      related_name="+")  # fmt: skip
     expires_on = models.DateField(_("到期日期"), null=True, blank=True)
     withdrawn_at = models.DateTimeField(_("撤回时间"), null=True, blank=True)
-    withdraw_reason = models.TextField(_("撤回原因"), max_length=1000, blank=True)
+    withdraw_reason = LimitedTextField(_("撤回原因"), max_length=1000, blank=True)
     withdrawn_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
                                      related_name="+")  # fmt: skip
 
@@ -63,9 +65,9 @@ class DisclosureVersion(models.Model):
     number = models.PositiveIntegerField(_("版本"))
     title = models.CharField(_("标题"), max_length=200)
     name_school = models.BooleanField(_("公开学校名称"))
-    facts = models.TextField(_("事件概况（已去标识）"))
-    measures = models.TextField(_("处置措施"))
-    outcome = models.TextField(_("问责情况"), blank=True)
+    facts = LimitedTextField(_("事件概况（已去标识）"))
+    measures = LimitedTextField(_("处置措施"))
+    outcome = LimitedTextField(_("问责情况"), blank=True)
     edited_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     edited_at = models.DateTimeField(auto_now_add=True)
 

@@ -5,6 +5,8 @@ from django.contrib.postgres.fields import ArrayField
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from tenants.fields import LimitedTextField
+
 
 class SummonsState(models.TextChoices):
     ISSUED = "issued", _("已发出")
@@ -39,20 +41,20 @@ class Summons(models.Model):
     place = models.CharField(_("约谈地点"), max_length=200)
     summoned_posts = ArrayField(models.CharField(max_length=50), verbose_name=_("被约谈人员（职务）"))
     interviewers = models.CharField(_("约谈人"), max_length=300)
-    documents = models.TextField(_("需携带材料"), max_length=2000, blank=True)
+    documents = LimitedTextField(_("需携带材料"), max_length=2000, blank=True)
     ack_due_at = models.DateTimeField(_("签收期限"))
     acknowledged_at = models.DateTimeField(_("签收时间"), null=True, blank=True)
     acknowledged_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
                                         related_name="+", verbose_name=_("签收人"))  # fmt: skip
     attendees = models.JSONField(_("参加人员及职务"), default=list, blank=True)
-    problems_raised = models.TextField(_("指出的问题"), max_length=5000, blank=True)
-    school_statement = models.TextField(_("学校表态发言"), max_length=5000, blank=True)
+    problems_raised = LimitedTextField(_("指出的问题"), max_length=5000, blank=True)
+    school_statement = LimitedTextField(_("学校表态发言"), max_length=5000, blank=True)
     recorded_at = models.DateTimeField(_("约谈记录时间"), null=True, blank=True)
     report_due_on = models.DateField(_("整改报告期限"), null=True, blank=True)
-    report_text = models.TextField(_("整改报告"), max_length=8000, blank=True)
-    report_evidence = models.TextField(_("整改佐证材料说明"), max_length=3000, blank=True)
+    report_text = LimitedTextField(_("整改报告"), max_length=8000, blank=True)
+    report_evidence = LimitedTextField(_("整改佐证材料说明"), max_length=3000, blank=True)
     reported_at = models.DateTimeField(_("整改报告提交时间"), null=True, blank=True)
-    review_comment = models.TextField(_("核查意见"), max_length=3000, blank=True)
+    review_comment = LimitedTextField(_("核查意见"), max_length=3000, blank=True)
     closed_at = models.DateTimeField(_("办结时间"), null=True, blank=True)
     issued_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     issued_at = models.DateTimeField(_("发出时间"), auto_now_add=True)
@@ -118,7 +120,7 @@ class Circular(models.Model):
     """通报: a de-identified notice circulated to every school's site (optionally about a summons)."""
 
     title = models.CharField(_("标题"), max_length=200)
-    body = models.TextField(_("通报内容"), max_length=5000)
+    body = LimitedTextField(_("通报内容"), max_length=5000)
     summons = models.ForeignKey(Summons, null=True, blank=True, on_delete=models.PROTECT, related_name="circulars",
                                 verbose_name=_("相关约谈"))  # fmt: skip
     issued_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
