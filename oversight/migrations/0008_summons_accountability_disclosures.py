@@ -11,7 +11,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('inspections', '0003_visits_notices'),
-        ('oversight', '0007_districtappeal_externalreport_seriouscase_and_more'),
+        ('oversight', '0007_serious_cases_appeals_break_glass_approval'),
         ('tenants', '0001_initial'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
