@@ -45,7 +45,7 @@ from inspections.workflow import (
     can_move,
     notice_status_for,
 )
-from schools.privacy.gate import refuse_identifying
+from schools.privacy.gate import check_phone, refuse_identifying
 from tenants import audit
 from tenants.models import School
 
@@ -174,6 +174,10 @@ def revise_checklist(*, acting_user, items: list[dict], note: str = "") -> Check
         if item["code"] in codes:
             raise ValidationError({"code": _("检查项编码“%(code)s”重复。") % {"code": item["code"]}})
         codes.add(item["code"])
+    # The checklist is printed on every school's notices and the inspectors' pages: district-wide
+    # text, checked against every school's pupils.
+    refuse_identifying(None, note=(note or "").strip(), text="\n".join(i["text"].strip() for i in items),
+                       code="\n".join(str(i["code"]) for i in items))  # fmt: skip
     latest = ChecklistTemplate.objects.select_for_update().order_by("-version").first()
     template = ChecklistTemplate.objects.create(
         version=(latest.version if latest else 0) + 1, note=(note or "").strip()[:200], created_by=acting_user
@@ -594,6 +598,12 @@ def update_inspection_rules(*, acting_user, values: dict):
     unknown = set(values) - set(RULE_FIELDS)
     if unknown:
         raise TypeError(f"update_inspection_rules cannot change {sorted(unknown)}")
+    if values.get("supervision_hotline"):
+        # Shown on every school's sign: a phone number by its shape, nothing else.
+        try:
+            values = {**values, "supervision_hotline": check_phone(values["supervision_hotline"])}
+        except ValidationError as error:
+            raise ValidationError({"supervision_hotline": error.messages}) from error
     rules = DistrictSettings.objects.select_for_update().get(pk=DistrictSettings.current().pk)
     changes = {}
     for name, value in values.items():

@@ -35,6 +35,21 @@ def missing_report():
     return campaign, phase
 
 
+def handle_for_closing(admin, incident: Incident) -> None:
+    """What a case determined as bullying needs before it may close (结案): every family told,
+    support for each victim and a handling measure. Call in the school's schema, before the first
+    report, so the reported facts already include the measure and no 续报 is asked for."""
+    now = timezone.now()
+    parties = list(IncidentParty.objects.filter(incident=incident, voided_at__isnull=True))
+    for party in parties:
+        incidents.edit_party(acting_user=admin, party=party, grade=party.grade, class_name=party.class_name,
+                             family_notified_at=now, expected_version=party.version)  # fmt: skip
+        if party.role == "victim":
+            incidents.add_support(acting_user=admin, party=party, kind="counselling", held_on=now.date(),
+                                  provided_by="心理老师")  # fmt: skip
+    incidents.add_measure(acting_user=admin, party=parties[0], kind="criticism", decided_on=now.date())
+
+
 def closed_serious_case(school=None) -> SeriousCase:
     """A serious incident reported on time and closed: the case a disclosure may be drafted from."""
     school = school or alpha()
@@ -46,15 +61,25 @@ def closed_serious_case(school=None) -> SeriousCase:
             IncidentParty.objects.create(incident=incident, student_name=PUPIL, grade="五年级", class_name="五年级2班",
                                          role="victim")  # fmt: skip
         with server_clock(T0 + dt.timedelta(hours=1)):
-            incident = incidents.open_investigation(acting_user=admin, incident=incident, opened_on=T0.date())
+            incident = incidents.open_investigation(
+                acting_user=admin, incident=incident, opened_on=T0.date(), expected_version=incident.version
+            )
             incident = incidents.determine(acting_user=admin, incident=incident, determination="bullying", kinds=["physical"],
-                                           severity="serious", determined_on=T0.date(), findings="致伤")  # fmt: skip
+                                           severity="serious", determined_on=T0.date(), findings="致伤",
+                                           expected_version=incident.version)  # fmt: skip
+        with server_clock(T0 + dt.timedelta(hours=2)):
+            handle_for_closing(admin, incident)
         with server_clock(T0 + dt.timedelta(hours=3)):
             serious_reports.file_report(acting_user=admin, incident=incident, kind="first", place_category="playground",
                                         account="课间在操场发生肢体冲突，一名学生受伤，学校已启动调查。")  # fmt: skip
         with server_clock(T0 + dt.timedelta(days=3)):
+            current = Incident.objects.get(pk=incident.pk)
             incidents.close(
-                acting_user=admin, incident=Incident.objects.get(pk=incident.pk), closing_summary="已处理"
+                acting_user=admin,
+                incident=current,
+                closing_summary="已处理",
+                expected_version=current.version,
+                follow_up_waiver="双方已毕业离校",
             )
     return SeriousCase.objects.get(school=school, incident_id=incident.pk)
 

@@ -29,6 +29,20 @@ def report(page, account, kind=None):
     page.wait_for_load_state()
 
 
+def submit(page, button):
+    with page.expect_navigation():
+        page.click(button)
+
+
+def add_party(page, name, role):
+    page.fill("#id_student_name", name)
+    page.fill("#id_grade", "五年级")
+    page.fill("#id_class_name", "五年级2班")
+    page.select_option("#id_role", role)
+    page.fill("#id_family_notified_at", dt.datetime.now().strftime("%Y-%m-%dT%H:%M"))
+    submit(page, "button:has-text('添加当事学生')")
+
+
 def test_a_serious_case_is_reported_up_appealed_and_flagged(server, browser):  # noqa: F811
     school_base = f"http://alpha.{settings.DISTRICT_HOST}:{server.port}"
     district_base = f"http://{settings.DISTRICT_HOST}:{server.port}"
@@ -50,6 +64,11 @@ def test_a_serious_case_is_reported_up_appealed_and_flagged(server, browser):  #
     school.click("button:has-text('保存认定')")
     school.wait_for_load_state()
     assert "该事件须在规定时限内向区教育局报送首报" in school.content()
+    # Who was involved, each family told the same day, and help for the pupil who was hurt.
+    add_party(school, "欧阳晓雯", "victim")
+    add_party(school, "司马长风", "perpetrator")
+    school.fill("form[action$='/support/'] input[name=provided_by]", "心理老师")
+    submit(school, "button:has-text('登记帮扶')")
 
     # A report naming a pupil is refused with the span masked, and nothing is filed.
     report(school, "受害学生电话 13912345678，已送医。")
@@ -57,10 +76,17 @@ def test_a_serious_case_is_reported_up_appealed_and_flagged(server, browser):  #
     report(school, "课间在操场发生肢体冲突，一名学生受伤，已送医并通知家长。")
     assert school.locator("#serious-report").get_by_text("首报").count() >= 1
     shot(school, "1-first-report")
-    report(school, "受伤学生已出院返校，心理老师跟进辅导。", kind="follow_up")
+    # The measure decided after the first report changes the reported facts: a 续报 is due.
+    school.select_option("#measure-party", label="司马长风（实施者）")
+    school.select_option("form[action$='/measures/'] select[name=kind]", "punish_general")
+    submit(school, "button:has-text('登记措施')")
+    report(school, "对实施者予以教育惩戒；受伤学生已出院返校，心理老师跟进辅导。", kind="follow_up")
     school.fill("#id_closing_summary", "处置完毕，家长认可。")
-    school.click("button:has-text('结案')")
-    school.wait_for_load_state()
+    school.fill("#id_follow_up_waiver", "受害学生由心理老师日常跟进，不另行安排追踪辅导。")
+    school.check("#id_confirmed")
+    school.once("dialog", lambda dialog: dialog.accept())
+    submit(school, "button:has-text('结案')")
+    assert "已结案" in school.locator("h1").first.inner_text()
     report(school, "事件处置完毕，已结案。", kind="closing")
     timeline = school.locator("#serious-report").inner_text()
     assert "首报" in timeline and "续报" in timeline and "结案报告" in timeline

@@ -55,7 +55,7 @@ def planted():
     campaign = seed_campaign()
     submit("alpha", campaign.phases.get(order=1), at(SEED_004[0][3]))
     Campaign.objects.filter(pk=campaign.pk).update(name=f"专项{PAYLOAD}")
-    Phase.objects.filter(campaign=campaign, order=1).update(name=f"阶段{PAYLOAD}")
+    Phase.objects.filter(campaign=campaign, order=1).update(title=f"阶段{PAYLOAD}")
     School.objects.filter(slug="alpha").update(name=f"学校{PAYLOAD}", area=f"片区{PAYLOAD}")
     return Campaign.objects.get(pk=campaign.pk)
 

@@ -73,7 +73,7 @@ def test_bureau_admins_see_every_account_without_an_address(client_for):
     text = page.content.decode()
     assert "alpha_gate" in text and "inspector_alpha" in text and "阿尔法小学" in text
     assert "beta_dorm" not in text
-    assert client_for("bureau_staff").get("/operations/").status_code == 404
+    assert client_for("bureau_staff").get("/operations/").status_code == 403
     assert client_for("inspector_alpha").get("/operations/").status_code == 403
 
 

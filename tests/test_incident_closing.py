@@ -30,11 +30,12 @@ def _bullying_case():
                                         class_name="1班", role="perpetrator")  # fmt: skip
         victim = actions.add_party(acting_user=admin, incident=incident, student_name="李四", grade="三年级",
                                    class_name="1班", role="victim")  # fmt: skip
-        actions.open_investigation(
-            acting_user=admin, incident=incident, opened_on=TODAY - dt.timedelta(days=2)
-        )
+        incident = actions.open_investigation(acting_user=admin, incident=incident,
+                                              opened_on=TODAY - dt.timedelta(days=2),
+                                              expected_version=incident.version)  # fmt: skip
         actions.determine(acting_user=admin, incident=incident, determination="bullying", kinds=["physical"],
-                          severity="minor", determined_on=TODAY, findings="推搡，情节轻微。")  # fmt: skip
+                          severity="minor", determined_on=TODAY, findings="推搡，情节轻微。",
+                          expected_version=incident.version)  # fmt: skip
         return Incident.objects.get(pk=incident.pk), perpetrator, victim
 
 
@@ -144,9 +145,10 @@ def test_a_case_not_determined_as_bullying_has_no_checklist(client_for):
     with tenant_context(school("alpha")):
         incident = actions.record_incident(acting_user=admin, source="teacher", place="走廊", summary="打闹。",
                                            occurred_at=timezone.now() - dt.timedelta(days=1))  # fmt: skip
-        actions.open_investigation(acting_user=admin, incident=incident, opened_on=TODAY)
+        incident = actions.open_investigation(acting_user=admin, incident=incident, opened_on=TODAY,
+                                              expected_version=incident.version)  # fmt: skip
         actions.determine(acting_user=admin, incident=incident, determination="not_bullying", determined_on=TODAY,
-                          findings="打闹嬉戏。")  # fmt: skip
+                          findings="打闹嬉戏。", expected_version=incident.version)  # fmt: skip
     page = client_for("alpha_admin", "alpha")
     assert page.post(f"/incidents/{incident.pk}/close/", {
         "closing_summary": "不构成欺凌。", "confirmed": "on", "version": _version(incident)}).status_code == 302  # fmt: skip

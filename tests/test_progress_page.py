@@ -31,6 +31,6 @@ def test_the_matrix_pages_through_the_schools_furthest_behind_first(client_for, 
 
     monkeypatch.setattr(progress_rollup, "PAGE_SCHOOLS", 1)
     page = client_for("bureau_staff").get(f"/campaigns/{campaign.pk}/?page=2").content.decode()
-    data = json.loads(re.search(r'id="progress-data">(.*?)</script>', page, re.S).group(1))
+    data = json.loads(re.search(r'id="progress-data"[^>]*>(.*?)</script>', page, re.S).group(1))
     assert data["y"] == ["阿尔法小学"]
     assert "第 2 / 2 页" in page and 'rel="prev"' in page and "共 2 所" in page

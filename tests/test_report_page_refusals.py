@@ -25,7 +25,12 @@ def _draft(phase, when, sections=None):
         report = reports.start_report(acting_user=user("alpha_admin"), phase=phase)
         if sections is not None:
             report = reports.save_draft(
-                acting_user=user("alpha_admin"), report=report, figures={}, reasons={}, sections=sections
+                acting_user=user("alpha_admin"),
+                report=report,
+                figures={},
+                reasons={},
+                sections=sections,
+                expected_version=report.version,
             )
         return report
 

@@ -98,7 +98,10 @@ SCHOOL_RULES = {
     **{name: {"alpha_admin"} for name in ["school-summons-acknowledge", "school-summons-report",
                                           "api-school-summons-acknowledge", "api-school-summons-report"]},
     "school-circular-list": MEMBERS, "api-school-circulars": MEMBERS,
+    # staff without an address and notices whose e-mail did not arrive: the school admin's page
+    "delivery-status": {"alpha_admin"},
 }  # fmt: skip
+ADMIN_RULE = {"bureau_admin"}  # the admin namespace and the bureau admin's own pages
 DISTRICT_RULES = {
     **{name: {"bureau_staff", "bureau_admin"} for name in ["audit-log", "audit-export", "break-glass-list",
                                                            "break-glass-new", "break-glass-revoke"]},
@@ -153,11 +156,13 @@ DISTRICT_RULES = {
         "api-accountability-statement", "api-accountability-challenge", "api-accountability-challenge-decide",
         "api-disclosures", "api-disclosure", "api-disclosure-sign-off", "api-disclosure-publish",
         "api-disclosure-withdraw"]},
+    # the health check answers anyone (Docker, a load balancer); operations and bulk onboarding: bureau admins
+    "healthz": EVERYONE,
+    **{name: ADMIN_RULE for name in ["operations", "onboarding-upload", "onboarding-job", "onboarding-start"]},
     # published disclosures: the public
     **{name: EVERYONE for name in ["public-disclosures", "public-disclosure", "public-disclosure-feed",
                                    "api-public-disclosures", "api-public-disclosure"]},
 }  # fmt: skip
-ADMIN_RULE = {"bureau_admin"}
 # Posting to these would log the visitor out or switch their language for the rest of the run.
 SESSION_CHANGING = {"logout", "set_language"}
 
@@ -277,12 +282,21 @@ def samples():
     record = AccountabilityRecord.objects.create(school=alpha, target="institution", measure="criticism", facts="x",
                                                  basis="x", decided_on=today, deciding_body="x", challenge_due_on=today,
                                                  recorded_by=bureau)  # fmt: skip
-    case = SeriousCase.objects.create(school=alpha, incident_id=incident.pk, case_code="ISO-001", occurred_on=today,
+    # A published disclosure reports a closed case: another incident's, as an incident has one case.
+    with tenant_context(alpha):
+        closed = Incident.objects.create(code="ISO-002", source="teacher", occurred_at=timezone.now(), place="x",
+                                         summary="x", created_by=admin)  # fmt: skip
+    case = SeriousCase.objects.create(school=alpha, incident_id=closed.pk, case_code="ISO-002", occurred_on=today,
                                       first_known_at=timezone.now(), due_from=timezone.now(),
                                       report_due_at=timezone.now(), closed_on=today, facts_hash="x")  # fmt: skip
     disclosure = Disclosure.objects.create(serious_case=case, title="x", occurred_on=today, facts="x", measures="x",
                                            drafted_by=bureau, state="published", publish_at=timezone.now())  # fmt: skip
     ids.update(summons=summons.pk, accountability=record.pk, disclosure=disclosure.pk, school=alpha.pk)
+    from oversight.onboarding.models import OnboardingJob
+
+    ids["onboarding"] = OnboardingJob.objects.create(
+        created_by=User.objects.get(username="bureau_admin"), file_name="学校名单.csv", content=b""
+    ).pk
     return ids
 
 
@@ -361,7 +375,8 @@ def kwargs_for(name, ids):
            "governance": "member" if "member" in name else "document" if "document" in name else "duty",
            "campaign": "campaign", "phase": "phase", "submission": "submission", "report": "report",
            "visit": "visit", "notice": "notice", "plan": "plan", "assignment": "assignment",
-           "disclosure": "disclosure",
+           "summons": "summons", "accountability": "accountability", "disclosure": "disclosure",
+           "onboarding": "onboarding",
            }.get(family)  # fmt: skip
     return {"pk": ids[key]} if key else {}
 

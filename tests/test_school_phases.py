@@ -84,7 +84,7 @@ def test_a_draft_started_in_time_cannot_be_saved_once_the_phase_closed(client_fo
                                             created_by=user("alpha_admin"))  # fmt: skip
     with tenant_context(school("alpha")), pytest.raises(Exception, match="逾期须经区教育局批准延期"):
         reports.save_draft(acting_user=user("alpha_admin"), report=report, figures={}, reasons={},
-                           sections={"work": "补写"})  # fmt: skip
+                           sections={"work": "补写"}, expected_version=report.version)  # fmt: skip
     api = client_for("alpha_admin", "alpha")
     saved = api.post(f"/api/v1/reports/{report.pk}/save/", {"sections": {"work": "补写"}, "version": 1},
                      content_type="application/json")  # fmt: skip

@@ -23,6 +23,7 @@ from schools.models import Incident, IncidentParty
 from tenants.models import School, User
 from tests.campaign_helpers import SHANGHAI, server_clock
 from tests.conftest import host
+from tests.oversight_helpers import handle_for_closing
 
 pytestmark = pytest.mark.django_db
 
@@ -50,9 +51,12 @@ def serious_incident(school, *, at=T0, severity="serious", username="alpha_admin
             IncidentParty.objects.create(incident=incident, student_name=PUPIL, grade="五年级", class_name="五年级2班",
                                          role="victim")  # fmt: skip
         with server_clock(at + dt.timedelta(hours=1)):
-            incident = incidents.open_investigation(acting_user=admin, incident=incident, opened_on=at.date())
+            incident = incidents.open_investigation(
+                acting_user=admin, incident=incident, opened_on=at.date(), expected_version=incident.version
+            )
             incident = incidents.determine(acting_user=admin, incident=incident, determination="bullying", kinds=["physical"],
-                                           severity=severity, determined_on=at.date(), findings="致伤")  # fmt: skip
+                                           severity=severity, determined_on=at.date(), findings="致伤",
+                                           expected_version=incident.version)  # fmt: skip
         return Incident.objects.get(pk=incident.pk)
 
 
@@ -122,8 +126,9 @@ def test_a_change_after_the_first_report_asks_for_a_follow_up_which_goes_overdue
     ):
         incidents.close(
             acting_user=user("alpha_admin"),
-            incident=Incident.objects.get(pk=incident.pk),
+            incident=(current := Incident.objects.get(pk=incident.pk)),
             closing_summary="结案",
+            expected_version=current.version,
         )
     assert "续报" in refused.value.messages[0]
     follow_up = file(alpha, incident, "follow_up", at=changed + dt.timedelta(hours=5),
@@ -134,6 +139,8 @@ def test_a_change_after_the_first_report_asks_for_a_follow_up_which_goes_overdue
 
 def test_first_follow_up_and_closing_reports_chain_and_verify(alpha):
     incident = serious_incident(alpha)
+    with tenant_context(alpha), server_clock(T0 + dt.timedelta(hours=2)):
+        handle_for_closing(user("alpha_admin"), incident)
     first = file(alpha, incident, at=T0 + dt.timedelta(hours=3))
     follow_up = file(
         alpha,
@@ -145,8 +152,10 @@ def test_first_follow_up_and_closing_reports_chain_and_verify(alpha):
     with tenant_context(alpha), server_clock(T0 + dt.timedelta(days=3)):
         incidents.close(
             acting_user=user("alpha_admin"),
-            incident=Incident.objects.get(pk=incident.pk),
+            incident=(current := Incident.objects.get(pk=incident.pk)),
             closing_summary="已处理",
+            expected_version=current.version,
+            follow_up_waiver="双方已毕业离校",
         )
     closing = file(
         alpha, incident, "closing", at=T0 + dt.timedelta(days=3, hours=2), account="事件处置完毕，已结案。"
@@ -230,7 +239,12 @@ def test_a_school_may_not_close_an_incident_whose_first_report_is_missing(alpha)
         server_clock(T0 + dt.timedelta(hours=5)),
         pytest.raises(ValidationError) as refused,
     ):
-        incidents.close(acting_user=user("alpha_admin"), incident=incident, closing_summary="结案")
+        incidents.close(
+            acting_user=user("alpha_admin"),
+            incident=incident,
+            closing_summary="结案",
+            expected_version=incident.version,
+        )
     assert "首报" in refused.value.messages[0]
     with tenant_context(alpha):
         assert Incident.objects.get(pk=incident.pk).stage != "closed"

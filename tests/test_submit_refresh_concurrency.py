@@ -18,7 +18,7 @@ from district_portal.celery import app
 from oversight import actions as district
 from oversight import rollups
 from oversight.models import Campaign, CampaignScope, Phase, PhaseSubmission
-from oversight.models_rollups import ROLLUP_MODELS, PhaseProgressRollup
+from oversight.models_rollups import ROLLUP_MODELS, PhaseProgressRollup, SchoolScorecard, ScorecardStats
 from oversight.progress import ON_TIME, campaign_progress
 from schools.actions import reports
 from schools.models import AuditEvent, Notice, PhaseReport
@@ -51,7 +51,8 @@ def _submit_all(slug, phases, errors):
         for phase in phases:
             report = reports.start_report(acting_user=admin, phase=phase)
             report = reports.save_draft(acting_user=admin, report=report, figures={}, reasons={},
-                                        sections={"work": f"第{phase.order}阶段工作。"})  # fmt: skip
+                                        sections={"work": f"第{phase.order}阶段工作。"},
+                                        expected_version=report.version)  # fmt: skip
             reports.submit_report(acting_user=admin, report=report)
 
 
@@ -104,7 +105,8 @@ def _forget(campaign_pk):
     DistrictAuditEvent.objects.filter(
         object_type="oversight.campaign", object_id=str(campaign_pk)
     )._raw_delete("default")
-    for model in ROLLUP_MODELS:
+    # The scorecards are roll-ups too, and their sums name the campaign.
+    for model in (*ROLLUP_MODELS, SchoolScorecard, ScorecardStats):
         model.objects.all()._raw_delete("default")
     submissions._raw_delete("default")
     Phase.objects.filter(pk__in=phase_ids)._raw_delete("default")

@@ -68,9 +68,11 @@ def test_a_100_kb_closing_note_is_refused_where_the_action_saves_without_full_cl
     with tenant_context(school("alpha")):
         incident = incident_actions.record_incident(acting_user=admin, source="teacher", place="走廊", summary="打闹",
                                                     occurred_at=timezone.now() - dt.timedelta(days=1))  # fmt: skip
-        incident_actions.open_investigation(acting_user=admin, incident=incident, opened_on=TODAY)
+        incident = incident_actions.open_investigation(acting_user=admin, incident=incident, opened_on=TODAY,
+                                                       expected_version=incident.version)  # fmt: skip
         incident_actions.determine(acting_user=admin, incident=incident, determination="not_bullying",
-                                   determined_on=TODAY, findings="打闹嬉戏。")  # fmt: skip
+                                   determined_on=TODAY, findings="打闹嬉戏。",
+                                   expected_version=incident.version)  # fmt: skip
         version = Incident.objects.get(pk=incident.pk).version
     client = client_for("alpha_admin", "alpha")
     page = client.post(f"/incidents/{incident.pk}/close/", {"closing_summary": HUGE, "confirmed": "on",

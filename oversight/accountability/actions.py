@@ -90,8 +90,8 @@ def record(
     if errors:
         raise ValidationError(errors)
     resolved = [resolve_basis(school=school, link=link) for link in links]
-    refuse_identifying(school, facts=facts, basis=basis, deciding_body=body, person_fields=("person_name",),
-                       person_name=name)  # fmt: skip
+    refuse_identifying(school, facts=facts, basis=basis, deciding_body=body,
+                       person_fields=("person_name", "person_post"), person_name=name, person_post=post)  # fmt: skip
     days = DistrictSettings.current().accountability_challenge_days
     row = AccountabilityRecord.objects.create(
         school=school, target=target, person_name=name if target == Target.PERSON else "",

@@ -269,8 +269,13 @@ def record_meeting(
             }
     if errors:
         raise ValidationError(errors)
+    # Attendees and owners are staff by name and post (personnel data): a pupil's name or number is
+    # refused there too, other names are not warned of.
     refuse_identifying(summons.school, problems_raised=problems, school_statement=statement,
-                       commitments="\n".join(c["text"] for c in commitments))  # fmt: skip
+                       commitments="\n".join(c["text"] for c in commitments),
+                       attendees="\n".join(f"{p['name']} {p['post']}" for p in people),
+                       owner_post="\n".join((c.get("owner_post") or "").strip() for c in commitments),
+                       person_fields=("attendees", "owner_post"))  # fmt: skip
     summons.state = workflow.target("record_meeting")
     summons.attendees, summons.problems_raised, summons.school_statement = people, problems, statement
     summons.recorded_at = now

@@ -110,13 +110,6 @@ def add_party(
     return party
 
 
-@transaction.atomic(durable=True)
-def mark_family_notified(*, acting_user, party: IncidentParty, notified_at: dt.datetime) -> IncidentParty:
-    return _edit_party(
-        acting_user, party, None, action="incident.family_notified", family_notified_at=notified_at
-    )
-
-
 PARTY_EDITABLE = ["grade", "class_name", "family_notified_at"]
 
 

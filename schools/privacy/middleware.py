@@ -11,9 +11,13 @@ class GateConfirmationMiddleware:
 
     def __call__(self, request):
         tokens = set(request.headers.get(gate.CONFIRM_HEADER, "").replace(",", " ").split())
-        if request.method == "POST" and request.content_type in (
-            "application/x-www-form-urlencoded",
-            "multipart/form-data",
+        # Only pages confirm through a form field. The API confirms by header and its parsers alone
+        # decide which bodies it takes: reading POST here would consume a multipart body, and DRF
+        # would then see an empty form instead of refusing the media type (415).
+        if (
+            request.method == "POST"
+            and not request.path.startswith("/api/")
+            and request.content_type in ("application/x-www-form-urlencoded", "multipart/form-data")
         ):
             tokens |= {value.strip() for value in request.POST.getlist(gate.CONFIRM_FIELD) if value.strip()}
         confirmed = gate.confirmed_tokens.set(frozenset(tokens))
