@@ -88,6 +88,7 @@ class Incident(Versioned, Voidable):
     closing_summary = models.TextField(_("结案说明"), blank=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
+        db_constraint=False,
         null=True,
         on_delete=models.PROTECT,
         related_name="+",
@@ -170,7 +171,7 @@ class HandlingMeasure(Voidable):
     decided_on = models.DateField(_("决定日期"))
     notes = models.TextField(_("说明"), blank=True)
     created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+"
+        settings.AUTH_USER_MODEL, db_constraint=False, null=True, on_delete=models.PROTECT, related_name="+"
     )
     created_at = models.DateTimeField(auto_now_add=True)
 
@@ -196,7 +197,7 @@ class SupportSession(Voidable):
     provided_by = models.CharField(_("负责人"), max_length=50)
     notes = models.TextField(_("辅导记录"), blank=True)
     created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+"
+        settings.AUTH_USER_MODEL, db_constraint=False, null=True, on_delete=models.PROTECT, related_name="+"
     )
     created_at = models.DateTimeField(auto_now_add=True)
 
