@@ -100,6 +100,8 @@ DISTRICT_RULES = {
                                                            "api-campaign-monthly", "api-campaign-phases", "api-submission-accept",
                                                            "api-phase-extend", "api-phase-exempt",
                                                            "api-submission-return"]},
+    # bulk onboarding of schools: bureau admins only
+    **{name: {"bureau_admin"} for name in ["onboarding-upload", "onboarding-job", "onboarding-start"]},
     # inspections: bureau staff and inspectors; an inspector sees only their schools' (tests/test_inspections.py)
     **{name: DISTRICT for name in ["visit-list", "visit-new", "visit-detail", "visit-raise-notice", "visit-void",
                                    "notice-close", "api-visit-list", "api-visit-detail", "api-visit-notices",
@@ -189,6 +191,11 @@ def samples():
     notice = RectificationNotice.objects.create(visit=visit, school=alpha, issued_by=visit.inspector, due_on=today,
                                                 items="x")  # fmt: skip
     ids.update(visit=visit.pk, notice=notice.pk)
+    from oversight.onboarding.models import OnboardingJob
+
+    ids["onboarding"] = OnboardingJob.objects.create(
+        created_by=User.objects.get(username="bureau_admin"), file_name="名单.csv", content=b"x"
+    ).pk
     return ids
 
 
@@ -217,7 +224,7 @@ def kwargs_for(name, ids):
     key = {"incident": "incident", "tip": "tip", "hazard": "hazard", "activity": "activity", "care": "care",
            "governance": "member" if "member" in name else "document" if "document" in name else "duty",
            "campaign": "campaign", "phase": "phase", "submission": "submission", "report": "report",
-           "visit": "visit", "notice": "notice",
+           "visit": "visit", "notice": "notice", "onboarding": "onboarding",
            }.get(family)  # fmt: skip
     return {"pk": ids[key]} if key else {}
 
