@@ -125,6 +125,8 @@ DISTRICT_RULES = {
                                                            "api-campaign-monthly", "api-campaign-phases", "api-submission-accept",
                                                            "api-phase-extend", "api-phase-exempt",
                                                            "api-submission-return"]},
+    # bulk onboarding of schools: bureau admins only
+    **{name: {"bureau_admin"} for name in ["onboarding-upload", "onboarding-job", "onboarding-start"]},
     # inspections: bureau staff and inspectors; an inspector sees only their schools' (tests/test_inspections.py)
     **{name: DISTRICT for name in ["visit-list", "visit-new", "visit-detail", "visit-raise-notice", "visit-void",
                                    "notice-close", "api-visit-list", "api-visit-detail", "api-visit-notices",
@@ -283,6 +285,11 @@ def samples():
     disclosure = Disclosure.objects.create(serious_case=case, title="x", occurred_on=today, facts="x", measures="x",
                                            drafted_by=bureau, state="published", publish_at=timezone.now())  # fmt: skip
     ids.update(summons=summons.pk, accountability=record.pk, disclosure=disclosure.pk, school=alpha.pk)
+    from oversight.onboarding.models import OnboardingJob
+
+    ids["onboarding"] = OnboardingJob.objects.create(
+        created_by=User.objects.get(username="bureau_admin"), file_name="名单.csv", content=b"x"
+    ).pk
     return ids
 
 
@@ -361,7 +368,7 @@ def kwargs_for(name, ids):
            "governance": "member" if "member" in name else "document" if "document" in name else "duty",
            "campaign": "campaign", "phase": "phase", "submission": "submission", "report": "report",
            "visit": "visit", "notice": "notice", "plan": "plan", "assignment": "assignment",
-           "disclosure": "disclosure",
+           "disclosure": "disclosure", "onboarding": "onboarding",
            }.get(family)  # fmt: skip
     return {"pk": ids[key]} if key else {}
 

@@ -41,6 +41,7 @@ def upload(request):
 
 @bureau_view
 def job(request, pk, error=None):
+    _admin_only(request)
     item = job_for(request.user, pk)
     context = {"job": item, "states": JobState, "error": error}
     return render(request, "oversight/onboarding/job.html", context, status=400 if error else 200)
@@ -48,6 +49,7 @@ def job(request, pk, error=None):
 
 @bureau_view
 def start(request, pk):
+    _admin_only(request)
     item = job_for(request.user, pk)
     if request.method != "POST":
         return redirect("onboarding-job", pk=item.pk)
