@@ -11,8 +11,9 @@ is made a reference table (`prepare_public`, called by migrate when the Citus ex
 
 `problems()` states the rules over every model, so a change that would break Citus fails a test
 on a single server already (tests/test_citus_model.py):
-- a school table's foreign keys point into its own schema or to a public table that can be a
-  reference table (one whose own foreign keys point only to such tables);
+- a school table's keys point into its own schema, or to a public table that can be a reference
+  table (one whose own foreign keys point only to such tables) — and those keys to public are
+  kept by the application, not by a database foreign key (schools/models/__init__.py says why);
 - no public table points into a school's schema (a school's tables do not exist in public);
 - every school table has a primary key (logical replication, which citus_schema_move uses, needs
   a replica identity).
@@ -61,6 +62,13 @@ def problems() -> list[str]:
         if _is_school_model(model):
             if model._meta.pk is None:
                 found.append(f"{label}: a school table without a primary key")
+            for field in model._meta.concrete_fields:
+                target = field.related_model if field.is_relation else None
+                if target is not None and not _is_school_model(target) and field.db_constraint:
+                    found.append(
+                        f"{label}.{field.name}: a database foreign key into public ({target._meta.label}); "
+                        "each school would add triggers to that table (use db_constraint=False)"
+                    )
         else:
             for target in _targets(model):
                 if _is_school_model(target):

@@ -128,6 +128,8 @@ DISTRICT_RULES = {
                                                            "api-campaign-monthly", "api-campaign-phases", "api-submission-accept",
                                                            "api-phase-extend", "api-phase-exempt",
                                                            "api-submission-return"]},
+    # bulk onboarding of schools: bureau admins only
+    **{name: {"bureau_admin"} for name in ["onboarding-upload", "onboarding-job", "onboarding-start"]},
     # inspections: bureau staff and inspectors; an inspector sees only their schools' (tests/test_inspections.py)
     **{name: DISTRICT for name in ["visit-list", "visit-new", "visit-detail", "visit-raise-notice", "visit-void",
                                    "notice-close", "api-visit-list", "api-visit-detail", "api-visit-notices",

@@ -28,7 +28,7 @@ class Activity(Versioned, Voidable):
     participants = models.PositiveIntegerField(_("参与人数"), default=0)
     notes = LimitedTextField(_("备注"), blank=True)
     created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+"
+        settings.AUTH_USER_MODEL, db_constraint=False, null=True, on_delete=models.PROTECT, related_name="+"
     )
     created_at = models.DateTimeField(auto_now_add=True)
 
@@ -45,7 +45,7 @@ class ActivityEvidence(models.Model):
     activity = models.ForeignKey(Activity, on_delete=models.PROTECT, related_name="evidence")
     file = models.FileField(_("佐证材料"), upload_to="activity-evidence/%Y/")
     uploaded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+"
+        settings.AUTH_USER_MODEL, db_constraint=False, null=True, on_delete=models.PROTECT, related_name="+"
     )
     uploaded_at = models.DateTimeField(auto_now_add=True)
 

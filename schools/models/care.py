@@ -30,7 +30,7 @@ class CareEntry(Versioned, Voidable):
     next_review_on = models.DateField(_("下次研判日期"))
     closed_on = models.DateField(_("解除关注日期"), null=True, blank=True)
     created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+"
+        settings.AUTH_USER_MODEL, db_constraint=False, null=True, on_delete=models.PROTECT, related_name="+"
     )
     created_at = models.DateTimeField(auto_now_add=True)
 
@@ -49,7 +49,7 @@ class CareTalk(models.Model):
     talked_by = models.CharField(_("谈话人"), max_length=50)
     outcome = LimitedTextField(_("谈话情况"))
     created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+"
+        settings.AUTH_USER_MODEL, db_constraint=False, null=True, on_delete=models.PROTECT, related_name="+"
     )
     created_at = models.DateTimeField(auto_now_add=True)
 

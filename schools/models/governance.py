@@ -18,7 +18,7 @@ class GovernanceMember(Versioned):
 
     name = models.CharField(_("姓名"), max_length=50)
     user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+",
+        settings.AUTH_USER_MODEL, db_constraint=False, null=True, blank=True, on_delete=models.PROTECT, related_name="+",
         verbose_name=_("对应账号"),
     )  # fmt: skip
     group_role = models.CharField(_("小组职务"), max_length=10, choices=GroupRole.choices)
@@ -73,7 +73,7 @@ class SchoolDocument(models.Model):
     file = models.FileField(_("文件"), upload_to="school-documents/%Y/")
     note = models.CharField(_("修订说明"), max_length=200, blank=True)
     uploaded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+"
+        settings.AUTH_USER_MODEL, db_constraint=False, null=True, on_delete=models.PROTECT, related_name="+"
     )
     uploaded_at = models.DateTimeField(_("上传时间"), auto_now_add=True)
 

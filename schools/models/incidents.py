@@ -90,6 +90,7 @@ class Incident(Versioned, Voidable):
     follow_up_waived_reason = LimitedTextField(_("不需追踪辅导的理由"), blank=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
+        db_constraint=False,
         null=True,
         on_delete=models.PROTECT,
         related_name="+",
@@ -172,7 +173,7 @@ class HandlingMeasure(Voidable):
     decided_on = models.DateField(_("决定日期"))
     notes = LimitedTextField(_("说明"), blank=True)
     created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+"
+        settings.AUTH_USER_MODEL, db_constraint=False, null=True, on_delete=models.PROTECT, related_name="+"
     )
     created_at = models.DateTimeField(auto_now_add=True)
 
@@ -198,7 +199,7 @@ class SupportSession(Voidable):
     provided_by = models.CharField(_("负责人"), max_length=50)
     notes = LimitedTextField(_("辅导记录"), blank=True)
     created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+"
+        settings.AUTH_USER_MODEL, db_constraint=False, null=True, on_delete=models.PROTECT, related_name="+"
     )
     created_at = models.DateTimeField(auto_now_add=True)
 

@@ -19,7 +19,11 @@ class Notice(models.Model):
     """An in-app notice to one member of this school; e-mailed by a Celery task after commit."""
 
     recipient = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("接收人")
+        settings.AUTH_USER_MODEL,
+        db_constraint=False,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("接收人"),
     )
     title = models.CharField(_("标题"), max_length=200)
     body = LimitedTextField(_("内容"), blank=True)

@@ -17,7 +17,11 @@ class PhaseReport(Versioned):
     concurrent edits of a draft; `number` is the report version the district sees (第 n 版)."""
 
     phase = models.ForeignKey(
-        "oversight.Phase", on_delete=models.PROTECT, related_name="+", verbose_name=_("阶段")
+        "oversight.Phase",
+        db_constraint=False,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("阶段"),
     )
     number = models.PositiveSmallIntegerField(_("报告版本"), default=1)
     previous = models.OneToOneField(
@@ -29,13 +33,13 @@ class PhaseReport(Versioned):
     overrides = models.JSONField(_("修改说明"), default=dict, blank=True)  # figure key -> reason
     sections = models.JSONField(_("文字部分"), default=dict, blank=True)  # section key -> text
     created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+"
+        settings.AUTH_USER_MODEL, db_constraint=False, null=True, on_delete=models.PROTECT, related_name="+"
     )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
     submitted_at = models.DateTimeField(_("提交时间"), null=True, blank=True)
     submitted_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+",
+        settings.AUTH_USER_MODEL, db_constraint=False, null=True, blank=True, on_delete=models.PROTECT, related_name="+",
         verbose_name=_("提交人"),
     )  # fmt: skip
     content_hash = models.CharField(_("内容哈希"), max_length=64, blank=True)
@@ -68,7 +72,7 @@ class PhaseReportAttachment(models.Model):
     name = models.CharField(_("文件名"), max_length=200)
     sha256 = models.CharField(_("SHA-256"), max_length=64)
     uploaded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+"
+        settings.AUTH_USER_MODEL, db_constraint=False, null=True, on_delete=models.PROTECT, related_name="+"
     )
     uploaded_at = models.DateTimeField(auto_now_add=True)
 

@@ -37,7 +37,7 @@ class TipMessage(models.Model):
     tip = models.ForeignKey(Tip, on_delete=models.PROTECT, related_name="messages")
     from_school = models.BooleanField(default=False)
     author = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+"
+        settings.AUTH_USER_MODEL, db_constraint=False, null=True, on_delete=models.PROTECT, related_name="+"
     )
     body = LimitedTextField(_("留言"))
     created_at = models.DateTimeField(auto_now_add=True)

@@ -47,7 +47,8 @@ def _migrate_one(args, options, schema: str) -> tuple[str, str | None]:
         return schema, None
     except Exception as exc:  # reported in the summary; the other schools go on
         connections.close_all()
-        print(quiet.getvalue(), file=sys.stderr) if options.get("verbosity", 1) >= 2 else None
+        if options.get("verbosity", 1) >= 2:
+            print(quiet.getvalue(), file=sys.stderr)
         return schema, f"{type(exc).__name__}: {exc}"
 
 

@@ -9,7 +9,7 @@ from tqdm import tqdm
 from tenants.actions.provisioning import create_schools
 from tenants.onboarding import check_file
 
-BATCH = 25
+BATCH = 10  # schools per transaction: each takes ~600 locks until the commit (docs/scaling.md)
 
 
 class Command(BaseCommand):
