@@ -8,20 +8,31 @@ from schools.privacy.gate import known_staff_names, known_student_names
 # model, fields, how to find the row's school ("" = district-wide), e-mail fields
 STORED = [
     (Campaign, ("name", "description"), "", ()),
-    (Phase, ("name", "goals", "report_template"), "", ()),
+    (Phase, ("title", "goals", "report_template"), "", ()),
     (PhaseExtension, ("reason",), "school", ()),
     (PhaseExemption, ("reason",), "school", ()),
     (PhaseSubmission, ("review_comment",), "school", ()),
-    (BreakGlassGrant, ("reason",), "school", ()),
+    (BreakGlassGrant, ("reason", "decision_note", "objection_reason"), "school", ()),
 ]
 
 
 def _more():
     """Fields of the apps above this one's (inspections, api) and of its sub-packages."""
     from api.models import ApiToken
-    from inspections.models import RectificationNotice, Visit
+    from inspections.models import (
+        ChecklistItem,
+        ChecklistTemplate,
+        NoticeItem,
+        RectificationNotice,
+        Visit,
+        VisitAnswer,
+        VisitPlan,
+    )
+    from oversight.accountability.models import AccountabilityRecord
     from oversight.appeals.models import DistrictAppeal
+    from oversight.disclosures.models import Disclosure
     from oversight.serious_cases.models import ExternalReport, SeriousCaseReport
+    from oversight.summons.models import Circular, Commitment, Summons
     from tenants.models import School
 
     return [
@@ -32,15 +43,70 @@ def _more():
         (SeriousCaseReport, ("account", "measures_text", "attention_channel"), "school", ()),
         (ExternalReport, ("note", "source_detail"), "school", ()),
         (DistrictAppeal, ("grounds", "decision_reasons", "delay_reason", "school_response"), "school", ()),
+        (Visit, ("late_reason",), "school", ()),
+        (VisitAnswer, ("text", "evidence_note"), "visit__school", ()),
+        (VisitPlan, ("note",), "school", ()),
+        (NoticeItem, ("text", "measures", "evidence", "recheck_note"), "notice__school", ()),
+        (ChecklistTemplate, ("note",), "", ()),
+        (ChecklistItem, ("text", "code"), "", ()),
+        (
+            Summons,
+            (
+                "place",
+                "interviewers",
+                "attendees",
+                "documents",
+                "problems_raised",
+                "school_statement",
+                "report_text",
+                "report_evidence",
+                "review_comment",
+            ),
+            "school",
+            (),
+        ),  # fmt: skip
+        (Commitment, ("text", "owner_post"), "summons__school", ()),
+        (Circular, ("title", "body"), "", ()),
+        (
+            AccountabilityRecord,
+            (
+                "facts",
+                "basis",
+                "deciding_body",
+                "statement",
+                "challenge_grounds",
+                "challenge_late_reason",
+                "challenge_reasons",
+            ),
+            "school",
+            (),
+        ),  # fmt: skip
+        (
+            Disclosure,
+            ("title", "facts", "measures", "outcome", "withdraw_reason"),
+            "serious_case__school",
+            (),
+        ),
     ]
 
 
+def _follow(row, path: str):
+    """The object at the end of a `a__b` relation path (the row's school)."""
+    for step in path.split("__"):
+        row = getattr(row, step)
+    return row
+
+
 def _text(value) -> str:
-    if isinstance(value, dict | list):
+    if isinstance(value, dict) and "sections" in value:
         from oversight.actions import _template_text
 
-        return _template_text(value) if isinstance(value, dict) else ""
-    return value or ""
+        return _template_text(value)
+    if isinstance(value, dict | list):
+        # a list of attendees and the like: every string in it
+        leaves = value.values() if isinstance(value, dict) else value
+        return "\n".join(_text(leaf) for leaf in leaves if leaf)
+    return value if isinstance(value, str) else ""
 
 
 def stored_public_texts():
@@ -55,8 +121,8 @@ def stored_public_texts():
 
     for model, fields, via, email_fields in STORED + _more():
         rows = model.objects.select_related(*([via] if via not in ("", "self") else [])).order_by("pk")
-        for row in rows.iterator():
-            school = None if via == "" else (row if via == "self" else getattr(row, via))
+        for row in rows.iterator(chunk_size=500):
+            school = None if via == "" else (row if via == "self" else _follow(row, via))
             for field in fields:
                 text = _text(getattr(row, field))
                 if text:
