@@ -18,7 +18,7 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name='notice',
             name='delivery_attempts',
-            field=models.PositiveSmallIntegerField(default=0, verbose_name='发送次数'),
+            field=models.SmallIntegerField(default=0, verbose_name='发送次数'),
         ),
         migrations.AddField(
             model_name='notice',

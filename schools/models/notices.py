@@ -34,7 +34,9 @@ class Notice(models.Model):
         _("邮件状态"), max_length=20, choices=NoticeDelivery.choices, default=NoticeDelivery.PENDING
     )
     delivery_error = models.CharField(_("发送错误"), max_length=500, blank=True)
-    delivery_attempts = models.PositiveSmallIntegerField(_("发送次数"), default=0)
+    # Not a Positive… field: Citus refuses ADD COLUMN with an unnamed CHECK on a distributed schema,
+    # and the count is only ever incremented.
+    delivery_attempts = models.SmallIntegerField(_("发送次数"), default=0)
     read_at = models.DateTimeField(_("阅读时间"), null=True, blank=True)
 
     class Meta:
