@@ -16,7 +16,8 @@ from oversight.operations import health
 from oversight.operations.health import Check
 
 MIN_LOCKS = 1024
-MIN_POSTGRES = 16
+# The oldest server the suite runs on: Debian 12's PostgreSQL 15 (also the Citus cluster's).
+MIN_POSTGRES = 15
 
 
 def settings_checks() -> list[Check]:
